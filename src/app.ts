@@ -1,0 +1,135 @@
+/**
+ * The composition root: `createApp(config)` opens storage and the session store, runs migrations,
+ * wires the core services, the API and the chosen engine, and returns a request listener with
+ * `close()`. Nothing is opened before this is called, and `close()` closes everything it opened.
+ */
+import type { RequestListener } from 'node:http';
+import type { Config } from './config/config.ts';
+import { defaults } from './config/defaults.ts';
+import { BlogService } from './core/blog-service.ts';
+import { createDemoData, type DemoResult } from './core/demo-data.ts';
+import { PasswordHasher } from './core/passwords.ts';
+import type { LoginLimiter } from './core/ports.ts';
+import { UserService } from './core/user-service.ts';
+import { engineNamed } from './engines/index.ts';
+import { createAccessLog } from './http/access-log.ts';
+import { createApi } from './http/api.ts';
+import { logToConsole, type ErrorLogger } from './http/envelope.ts';
+import { apiRoutes, type Services } from './http/routes.ts';
+import { createStaticFiles } from './http/static-files.ts';
+import { createLoginLimiter } from './security/login-limiter.ts';
+import { MemorySessionStore } from './sessions/memory-store.ts';
+import type { SessionStore } from './sessions/session-store.ts';
+import { Sessions } from './sessions/sessions.ts';
+import { SqliteSessionStore } from './sessions/sqlite-store.ts';
+import { openStorage, type Storage } from './storage/storage.ts';
+
+export interface App {
+  readonly config: Config;
+  readonly listener: RequestListener;
+  readonly storage: Storage;
+  readonly services: Services;
+  readonly sessions: Sessions;
+  /** What `createApp` did at start: migrations applied, demo data created. */
+  readonly startup: { migrations: string[]; demo: DemoResult | undefined };
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log?: ErrorLogger;
+  /** Replaces the configured session store (tests). */
+  sessionStore?: SessionStore;
+  /** Replaces the configured login limiter (tests). */
+  loginLimiter?: LoginLimiter;
+}
+
+function createSessionStore(config: Config): SessionStore {
+  switch (config.session.store) {
+    case 'memory':
+      return new MemorySessionStore();
+    case 'sqlite':
+      return new SqliteSessionStore({ path: config.session.databasePath, busyTimeoutMs: config.sqliteBusyTimeoutMs, purgeIntervalMs: config.session.purgeIntervalMs });
+    case 'redis':
+      throw new Error('SESSION_STORE: redis sessions are not available in this build');
+  }
+}
+
+/** Runs `step`; on failure closes what was already opened, then rethrows. */
+async function orClose<T>(step: () => Promise<T> | T, opened: (() => Promise<void>)[]): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? logToConsole;
+  const opened: (() => Promise<void>)[] = [];
+
+  const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+  opened.push(() => storage.close());
+  const migrations = await orClose(() => storage.migrate(), opened);
+
+  const store = options.sessionStore ?? (await orClose(() => createSessionStore(config), opened));
+  const sessions = new Sessions(store, {
+    secret: config.session.secret,
+    ttlSeconds: config.session.ttlSeconds,
+    storeTimeoutMs: config.session.storeTimeoutMs,
+    idBytes: defaults.sessionIdBytes,
+  });
+  opened.push(() => sessions.close());
+
+  const hasher = new PasswordHasher(defaults.scrypt, config.coursePasswordSecret);
+  const limiter = options.loginLimiter ?? createLoginLimiter(config.login);
+  const services: Services = {
+    blogs: new BlogService(storage.blogs, {
+      titleMaxLength: defaults.titleMaxLength,
+      contentMaxLength: defaults.contentMaxLength,
+      listDefaultPageSize: config.listDefaultPageSize,
+      listMaxPageSize: config.listMaxPageSize,
+    }),
+    users: new UserService(storage.users, hasher, limiter, {
+      usernamePattern: defaults.usernamePattern,
+      realnameMaxLength: defaults.realnameMaxLength,
+      passwordMinLength: defaults.passwordMinLength,
+      passwordMaxLength: defaults.passwordMaxLength,
+    }),
+  };
+
+  const demo = config.demoData ? await orClose(() => createDemoData(services.users, services.blogs), opened) : undefined;
+
+  const api = createApi({
+    routes: apiRoutes({ unsafeGetLogin: config.unsafeGetLogin }),
+    services,
+    sessions,
+    cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },
+    log,
+  });
+  const engine = await orClose(() => engineNamed(config.engine), opened);
+  const accessLog = await orClose(() => createAccessLog(config.accessLog, config.logDir), opened);
+  opened.push(() => accessLog.close());
+  const listener = accessLog.wrap(engine({
+    api,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }),
+  }));
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    listener,
+    storage,
+    services,
+    sessions,
+    startup: { migrations, demo },
+    close() {
+      closing ??= (async () => {
+        for (const close of opened.reverse()) await close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** The engines by name: `blog-server serve --engine <name>`. */
+import type { Engine } from './engine.ts';
+import { nativeEngine } from './native.ts';
+
+export const engines = {
+  native: nativeEngine,
+} as const satisfies Record<string, Engine>;
+
+export type EngineName = keyof typeof engines;
+
+export const ENGINE_NAMES = Object.keys(engines) as readonly EngineName[];
+
+export function engineNamed(name: string): Engine {
+  const engine = (engines as Record<string, Engine>)[name];
+  if (!engine) throw new Error(`ENGINE: unknown engine "${name}" (choose ${ENGINE_NAMES.join(', ')})`);
+  return engine;
+}

@@ -1,0 +1,54 @@
+/**
+ * Request bodies for engines without a body parser of their own (native, the course's mini
+ * frameworks): JSON and urlencoded, with a size limit. Over the limit → BODY_TOO_LARGE (413),
+ * malformed JSON → MALFORMED_BODY (400); other content types are read and ignored, as Express does.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
+import { BlogError } from '../core/errors.ts';
+
+function mediaTypeOf(request: IncomingMessage): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function isJson(mediaType: string): boolean {
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+/** Reads the whole body, rejecting as soon as it passes `limit` bytes. */
+export function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limit) return Promise.reject(new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        reject(new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks, size)));
+    request.once('error', (error) => reject(new BlogError('MALFORMED_BODY', undefined, { cause: error })));
+  });
+}
+
+/** Parses the body by its content type; undefined when empty or of a type the API does not take. */
+export async function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const raw = await readRawBody(request, limit);
+  if (raw.length === 0) return undefined;
+  const mediaType = mediaTypeOf(request);
+  if (isJson(mediaType)) {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new BlogError('MALFORMED_BODY', 'JSON 格式错误');
+    }
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') return { ...parseForm(raw.toString('utf8')) };
+  return undefined;
+}

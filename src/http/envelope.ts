@@ -1,0 +1,43 @@
+/**
+ * The course envelope, and the one place where errors become responses. A BlogError answers with
+ * its catalogue status and message; anything else is a 500 with a fixed message, and its detail goes
+ * to the log only — never a driver's message or a stack to the client.
+ */
+import { BlogError, errorCatalogue } from '../core/errors.ts';
+
+export type HeaderValue = string | readonly string[];
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, HeaderValue>;
+  /** The JSON text of the envelope. */
+  body: string;
+}
+
+/** Headers every API answer carries: JSON, and never cached (answers depend on the session). */
+export function jsonHeaders(): Record<string, HeaderValue> {
+  return { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+}
+
+export function success(data: unknown, headers: Record<string, HeaderValue> = {}): ApiResponse {
+  const envelope = data === undefined ? { errno: 0 } : { errno: 0, data };
+  return { status: 200, headers: { ...jsonHeaders(), ...headers }, body: JSON.stringify(envelope) };
+}
+
+export type ErrorLogger = (message: string, error: unknown) => void;
+
+export const logToConsole: ErrorLogger = (message, error) => console.error(message, error);
+
+export function renderError(error: unknown, log: ErrorLogger = logToConsole): ApiResponse {
+  if (error instanceof BlogError) {
+    if (error.status >= 500) log(`${error.code}:`, error.cause ?? error);
+    return {
+      status: error.status,
+      headers: { ...jsonHeaders(), ...error.headers },
+      body: JSON.stringify({ errno: -1, message: error.message, code: error.code }),
+    };
+  }
+  log('unexpected error:', error);
+  const { status, message } = errorCatalogue.INTERNAL_ERROR;
+  return { status, headers: jsonHeaders(), body: JSON.stringify({ errno: -1, message, code: 'INTERNAL_ERROR' }) };
+}

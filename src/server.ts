@@ -1,0 +1,53 @@
+/**
+ * Listening and graceful shutdown. `close()` stops accepting connections, lets in-flight requests
+ * finish (cutting them only after `shutdownTimeoutMs`), then closes the app: every write the API
+ * acknowledged has reached the database before it is closed.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from './app.ts';
+import { defaults } from './config/defaults.ts';
+
+export interface RunningServer {
+  readonly server: Server;
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function listen(app: App, port: number, host: string): Promise<RunningServer> {
+  const server = createServer({ requestTimeout: defaults.requestTimeoutMs, headersTimeout: defaults.headersTimeoutMs }, app.listener);
+  server.keepAliveTimeout = defaults.keepAliveTimeoutMs;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      let closing: Promise<void> | undefined;
+      resolve({
+        server,
+        url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`,
+        close() {
+          closing ??= shutdown(server, app, app.config.shutdownTimeoutMs);
+          return closing;
+        },
+      });
+    });
+  });
+}
+
+async function shutdown(server: Server, app: App, timeoutMs: number): Promise<void> {
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // Keep-alive sockets that go idle after their current response are closed as they do.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  try {
+    await drained;
+  } finally {
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+  }
+  await app.close();
+}

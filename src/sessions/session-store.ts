@@ -1,0 +1,11 @@
+/** The one interface every session store implements: memory, SQLite, Redis. */
+import type { SessionUser } from '../core/session-user.ts';
+
+export interface SessionStore {
+  /** The session under `key`, or undefined when absent or expired. */
+  get(key: string): Promise<SessionUser | undefined>;
+  /** Stores a session that expires after `ttlSeconds`. */
+  set(key: string, user: SessionUser, ttlSeconds: number): Promise<void>;
+  destroy(key: string): Promise<void>;
+  close(): Promise<void>;
+}

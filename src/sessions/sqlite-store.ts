@@ -1,0 +1,71 @@
+/**
+ * Sessions in a SQLite file: the default. Survives restarts and is shared by every process on the
+ * machine (WAL mode, busy timeout). Expired sessions are ignored on read and purged on a timer.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import type { SessionUser } from '../core/session-user.ts';
+import type { SessionStore } from './session-store.ts';
+
+export interface SqliteSessionStoreOptions {
+  path: string;
+  busyTimeoutMs: number;
+  purgeIntervalMs: number;
+}
+
+export class SqliteSessionStore implements SessionStore {
+  readonly #database: SqliteDatabase.Database;
+  readonly #select: SqliteDatabase.Statement<[string, number], { data: string }>;
+  readonly #upsert: SqliteDatabase.Statement<[string, string, number]>;
+  readonly #delete: SqliteDatabase.Statement<[string]>;
+  readonly #purge: SqliteDatabase.Statement<[number]>;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(options: SqliteSessionStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.#database = new SqliteDatabase(options.path, { timeout: options.busyTimeoutMs });
+    this.#database.pragma('journal_mode = WAL');
+    // A session lost to a power cut costs a new login; not worth an fsync per login.
+    this.#database.pragma('synchronous = NORMAL');
+    this.#database.exec(`create table if not exists sessions (
+      key text primary key, data text not null, expires integer not null
+    ) without rowid;
+    create index if not exists sessions_expires on sessions (expires);`);
+    this.#select = this.#database.prepare('select data from sessions where key = ? and expires > ?');
+    this.#upsert = this.#database.prepare('insert into sessions (key, data, expires) values (?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires');
+    this.#delete = this.#database.prepare('delete from sessions where key = ?');
+    this.#purge = this.#database.prepare('delete from sessions where expires <= ?');
+    this.#timer = setInterval(() => this.purgeExpired(), options.purgeIntervalMs);
+    this.#timer.unref();
+  }
+
+  async get(key: string): Promise<SessionUser | undefined> {
+    const row = this.#select.get(key, Date.now());
+    return row ? (JSON.parse(row.data) as SessionUser) : undefined;
+  }
+
+  async set(key: string, user: SessionUser, ttlSeconds: number): Promise<void> {
+    this.#upsert.run(key, JSON.stringify(user), Date.now() + ttlSeconds * 1000);
+  }
+
+  async destroy(key: string): Promise<void> {
+    this.#delete.run(key);
+  }
+
+  /** Deletes expired sessions; resolves how many went. */
+  purgeExpired(): number {
+    try {
+      return this.#purge.run(Date.now()).changes;
+    } catch (error) {
+      // Busy with another process's write: the next round will purge.
+      console.error('session purge failed:', error);
+      return 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#database.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** Blog queries, one function each, parameterized through Kysely. */
+import type { Blog, BlogFilter, BlogPage, BlogRepository } from '../core/ports.ts';
+import type { BlogDatabase, BlogRow } from './database.ts';
+import type { StorageDialect } from './dialects/dialect.ts';
+
+const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime'] as const;
+
+/** The one mapping from a row to the API's blog: drivers may return int8 as string or bigint. */
+export function toBlog(row: BlogRow): Blog {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    content: row.content,
+    createtime: Number(row.createtime),
+    author: row.author,
+    updatetime: row.updatetime === null ? null : Number(row.updatetime),
+  };
+}
+
+export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogRepository {
+  function filtered(filter: BlogFilter) {
+    let query = db.selectFrom('blogs');
+    if (filter.author !== undefined) query = query.where('author', '=', filter.author);
+    if (filter.keyword !== undefined) query = query.where(dialect.titleContains(filter.keyword));
+    return query;
+  }
+
+  async function count(filter: BlogFilter): Promise<number> {
+    if (filter.keyword !== undefined) {
+      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    const row = filter.author !== undefined
+      ? await db.selectFrom('blog_counts').select('n').where('author', '=', filter.author).executeTakeFirst()
+      : await db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  return {
+    async list(filter, limit, offset): Promise<BlogPage> {
+      const rows = await filtered(filter)
+        .select(blogColumns)
+        .orderBy('createtime', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      // A short first page already says how many there are.
+      const total = offset === 0 && rows.length < limit ? rows.length : await count(filter);
+      return { blogs: rows.map(toBlog), total };
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('blogs').select(blogColumns).where('id', '=', id).executeTakeFirst();
+      return row && toBlog(row);
+    },
+
+    insert(blog) {
+      return dialect.insertId(db, 'blogs', blog);
+    },
+
+    async updateOwn(id, author, changes) {
+      const result = await db.updateTable('blogs').set(changes).where('id', '=', id).where('author', '=', author).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async deleteOwn(id, author) {
+      const result = await db.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The schema as Kysely sees it: the course's `users` and `blogs` tables (names and columns kept),
+ * plus what blog-server adds. Migrations in `migrations/` are the only way it changes.
+ */
+import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+
+/** Integers that a driver may hand back as strings (pg int8) or bigints; `toBlog` makes them numbers. */
+type Int8 = ColumnType<number, number, number>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  /** `$scrypt$…` or, in a course-made database until the user's next login, an md5 hex digest. */
+  password: string;
+  realname: string;
+}
+
+export interface BlogsTable {
+  id: Generated<number>;
+  title: string;
+  content: string;
+  /** Milliseconds since the epoch, as the course stores it. */
+  createtime: Int8;
+  /** The author's username, as in the course (no foreign key: course data may not have one). */
+  author: string;
+  /** Added by blog-server: the last update, ms since the epoch; null when never updated. */
+  updatetime: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Blogs per author, kept by triggers so that the list's `X-Total-Count` costs one row read. */
+export interface BlogCountsTable {
+  author: string;
+  n: Int8;
+}
+
+/** One row (id 1) holding the number of blogs, kept by the same triggers. */
+export interface BlogTotalTable {
+  id: number;
+  n: Int8;
+}
+
+export interface Database {
+  users: UsersTable;
+  blogs: BlogsTable;
+  blog_counts: BlogCountsTable;
+  blog_total: BlogTotalTable;
+}
+
+export type BlogRow = Selectable<BlogsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type BlogDatabase = Kysely<Database>;

@@ -1,0 +1,40 @@
+/** What differs between SQLite, MySQL/MariaDB and PostgreSQL, behind one small interface. */
+import type { CreateTableBuilder, Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { BlogDatabase, Database } from '../database.ts';
+
+export type DialectName = 'sqlite' | 'mysql' | 'postgres';
+
+export interface StorageOptions {
+  /** Connections in a MySQL/PostgreSQL pool. */
+  poolSize: number;
+  /** How long SQLite waits for a lock held by another process, ms. */
+  sqliteBusyTimeoutMs: number;
+}
+
+export interface StorageDialect {
+  readonly name: DialectName;
+  /** The URL with any password masked, for messages and logs. */
+  readonly displayUrl: string;
+  /** Builds the Kysely instance. Opens nothing until the first query (pools) or this call (SQLite file). */
+  createDatabase(): Kysely<Database>;
+  /** `title` contains `keyword`, case-insensitively, with `%`, `_` and `\` matched literally. */
+  titleContains(keyword: string): Expression<SqlBool>;
+  /** Inserts one row and resolves its new id (MariaDB cannot `RETURNING` through Kysely). */
+  insertId(db: BlogDatabase, table: 'blogs' | 'users', values: Record<string, string | number | null>): Promise<number>;
+  /** Adds an auto-increment integer primary key named `id` (spelled differently by each database). */
+  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
+  /** The type of long text columns (`content`). */
+  readonly longTextType: RawBuilder<unknown>;
+  /** Whether an index of that name exists on the table. */
+  indexExists(db: BlogDatabase, table: string, index: string): Promise<boolean>;
+  /** Widens course columns too short for blog-server (e.g. `password varchar(32)`); no-op where lengths are not enforced. */
+  widenCourseColumns(db: BlogDatabase): Promise<void>;
+  /** Creates the triggers that keep `blog_counts` and `blog_total` in step with `blogs`. */
+  createCountTriggers(db: BlogDatabase): Promise<void>;
+  dropCountTriggers(db: BlogDatabase): Promise<void>;
+}
+
+/** Escapes LIKE wildcards so a user's `%` and `_` match themselves (escape character `\`). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,88 @@
+/** SQLite through better-sqlite3: the zero-setup default. WAL mode and a busy timeout let several processes share one file. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { BlogDatabase, Database } from '../database.ts';
+import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+
+/**
+ * Kysely prepares every statement anew; better-sqlite3's prepare is the costliest step of a small
+ * read, so identical SQL reuses its statement.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.Database {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const prepare = database.prepare.bind(database);
+  return Object.assign(database, {
+    prepare(source: string) {
+      let statement = statements.get(source);
+      if (!statement) {
+        statement = prepare(source);
+        if (statements.size < 500) statements.set(source, statement);
+      }
+      return statement;
+    },
+  });
+}
+
+export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
+  return {
+    name: 'sqlite',
+    displayUrl: path,
+
+    createDatabase(): Kysely<Database> {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const database = new SqliteDatabase(path, { timeout: options.sqliteBusyTimeoutMs });
+      database.pragma('journal_mode = WAL');
+      // FULL: a write the API acknowledged survives a power cut, not only a crash.
+      database.pragma('synchronous = FULL');
+      return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    },
+
+    addIdColumn(table) {
+      return table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
+    },
+
+    longTextType: sql`text`,
+
+    titleContains(keyword) {
+      // SQLite's LIKE is case-insensitive for ASCII; CJK has no case.
+      return sql<boolean>`title like ${`%${escapeLike(keyword)}%`} escape '\\'`;
+    },
+
+    async insertId(db: BlogDatabase, table, values) {
+      const result = await db.insertInto(table).values(values as never).executeTakeFirstOrThrow();
+      return Number(result.insertId);
+    },
+
+    async indexExists(db, table, index) {
+      const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name = ${index}`.execute(db);
+      return rows.length > 0;
+    },
+
+    async widenCourseColumns() {
+      // SQLite does not enforce varchar lengths.
+    },
+
+    async createCountTriggers(db) {
+      await sql`create trigger if not exists blogs_count_insert after insert on blogs begin
+        insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = n + 1;
+        update blog_total set n = n + 1 where id = 1;
+      end`.execute(db);
+      await sql`create trigger if not exists blogs_count_delete after delete on blogs begin
+        update blog_counts set n = n - 1 where author = old.author;
+        update blog_total set n = n - 1 where id = 1;
+      end`.execute(db);
+      await sql`create trigger if not exists blogs_count_author after update of author on blogs when old.author is not new.author begin
+        update blog_counts set n = n - 1 where author = old.author;
+        insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = n + 1;
+      end`.execute(db);
+    },
+
+    async dropCountTriggers(db) {
+      for (const name of ['blogs_count_insert', 'blogs_count_delete', 'blogs_count_author']) {
+        await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
+      }
+    },
+  };
+}
