@@ -28,7 +28,7 @@ export interface RequestOptions {
 }
 
 export class Client {
-  readonly baseUrl: string;
+  baseUrl: string;
   /** `name=value` of the session cookie, as a browser would send it. */
   cookie: string | undefined;
 

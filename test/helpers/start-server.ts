@@ -26,6 +26,8 @@ export interface TestServer {
   url: string;
   app: App;
   dataDir: string;
+  /** Stops the server gracefully and starts it again on the same data (a new port). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,15 +51,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...options.env,
     },
   });
-  const app = await createApp(config, { log: () => {}, ...options.app });
-  const running = await listen(app, config.port, config.host);
-  return {
-    url: running.url,
-    app,
+  const boot = async () => {
+    const app = await createApp(config, { log: () => {}, ...options.app });
+    return { app, running: await listen(app, config.port, config.host) };
+  };
+  let current = await boot();
+  const server: TestServer = {
+    url: current.running.url,
+    app: current.app,
     dataDir,
+    async restart() {
+      await current.running.close();
+      current = await boot();
+      server.url = current.running.url;
+      server.app = current.app;
+    },
     async close() {
-      await running.close();
+      await current.running.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
