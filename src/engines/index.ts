@@ -1,9 +1,13 @@
 /** The engines by name: `blog-server serve --engine <name>`. */
 import type { Engine } from './engine.ts';
+import { expressEngine } from './express.ts';
+import { koaEngine } from './koa.ts';
 import { nativeEngine } from './native.ts';
 
 export const engines = {
   native: nativeEngine,
+  express: expressEngine,
+  koa: koaEngine,
 } as const satisfies Record<string, Engine>;
 
 export type EngineName = keyof typeof engines;

@@ -1,0 +1,148 @@
+/**
+ * The differential test: one recorded sequence of requests replayed against every engine, whose
+ * answers must equal the native engine's — status, body and the headers clients read — ignoring only
+ * cookie values, ids and timestamps.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, test } from 'node:test';
+import { ENGINE_NAMES } from '../../src/engines/index.ts';
+import { Client, type Reply, type RequestOptions } from '../helpers/client.ts';
+import { startTestServer } from '../helpers/start-server.ts';
+
+/** The headers a client or a proxy acts on; absent ones are recorded as null. */
+const comparedHeaders = ['content-type', 'cache-control', 'allow', 'x-total-count', 'link', 'retry-after', 'connection', 'x-powered-by', 'etag'];
+
+interface Recorded {
+  step: string;
+  status: number;
+  headers: Record<string, string | null>;
+  setCookie: string[];
+  body: unknown;
+}
+
+/** Stable placeholders: the n-th distinct id seen is `<id n>`, so equal ids stay equal. */
+function normalizer() {
+  const ids = new Map<unknown, string>();
+  const idOf = (value: unknown) => {
+    if (!ids.has(value)) ids.set(value, `<id ${ids.size + 1}>`);
+    return ids.get(value);
+  };
+  const walk = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk(item, name)]));
+    }
+    if (key === 'id' && value !== null) return idOf(value);
+    if ((key === 'createtime' || key === 'updatetime') && typeof value === 'number') return '<time>';
+    return value;
+  };
+  return { walk, idOf };
+}
+
+/** `name=value; Max-Age=…; Expires=…` with the value and the date replaced, attributes kept in order. */
+function normalizeSetCookie(header: string): string {
+  return header
+    .split(/;\s*/)
+    .map((part, index) => {
+      const [name = '', ...rest] = part.split('=');
+      if (index === 0) return `${name}=${rest.join('=') === '' ? '' : '<value>'}`;
+      return name.toLowerCase() === 'expires' ? 'Expires=<date>' : part;
+    })
+    .join('; ');
+}
+
+async function replay(engine: string): Promise<Recorded[]> {
+  const server = await startTestServer({ engine });
+  try {
+    assert.equal(server.app.config.engine, engine);
+    const zhangsan = new Client(server.url);
+    const lisi = new Client(server.url);
+    const { walk, idOf } = normalizer();
+    const recorded: Recorded[] = [];
+    const record = async (step: string, client: Client, method: string, path: string, options?: RequestOptions): Promise<Reply> => {
+      const reply = await client.request(method, path, options);
+      recorded.push({
+        step,
+        status: reply.status,
+        headers: Object.fromEntries(comparedHeaders.map((name) => [name, reply.headers.get(name)])),
+        setCookie: reply.headers.getSetCookie().map(normalizeSetCookie),
+        body: reply.text === '' ? '' : walk(reply.json),
+      });
+      return reply;
+    };
+
+    await record('anonymous list', zhangsan, 'GET', '/api/blog/list');
+    await record('anonymous list, page 2 of 1-item pages', zhangsan, 'GET', '/api/blog/list?page=2&pageSize=1');
+    await record('anonymous detail', zhangsan, 'GET', '/api/blog/detail?id=1');
+    await record('anonymous create', zhangsan, 'POST', '/api/blog/new', { json: { title: 't', content: 'c' } });
+    await record('login', zhangsan, 'POST', '/api/user/login', { json: { username: 'zhangsan', password: '123' } });
+    const session = zhangsan.cookie;
+    assert.ok(session, `${engine}: login set no cookie`);
+    await record('info', zhangsan, 'GET', '/api/user/info');
+    const created = await record('create', zhangsan, 'POST', '/api/blog/new', { json: { title: '差分测试', content: '<b>同一个答案</b>' } });
+    const id = (created.json.data as { id?: number } | undefined)?.id;
+    assert.ok(id !== undefined, `${engine}: create returned no id: ${created.text}`);
+    idOf(id);
+    await record('update (form body)', zhangsan, 'POST', `/api/blog/update?id=${id}`, { form: { title: '改过的标题', content: '改过的内容' } });
+    await record('detail after update', zhangsan, 'GET', `/api/blog/detail?id=${id}`);
+    await record('own admin list', zhangsan, 'GET', '/api/blog/list?isadmin=1');
+    await record('login as lisi', lisi, 'POST', '/api/user/login', { form: { username: 'lisi', password: '123' } });
+    await record('foreign update as lisi', lisi, 'POST', `/api/blog/update?id=${id}`, { json: { title: 'mine now', content: 'x' } });
+    await record('foreign delete as lisi', lisi, 'POST', `/api/blog/del?id=${id}`);
+    await record('bad JSON', zhangsan, 'POST', '/api/blog/new', { raw: '{"title": "t",', contentType: 'application/json' });
+    await record('JSON that is not an object', zhangsan, 'POST', '/api/blog/new', { raw: '"just a string"', contentType: 'application/json' });
+    await record('oversize body (> 1 MiB)', zhangsan, 'POST', '/api/blog/new', { json: { title: 't', content: 'x'.repeat(1024 * 1024 + 1) } });
+    await record('missing id', zhangsan, 'GET', '/api/blog/detail');
+    await record('unknown route', zhangsan, 'GET', '/api/blog/nope');
+    await record('unknown route, other case', zhangsan, 'GET', '/api/user/LOGOUT');
+    await record('unknown route, trailing slash', zhangsan, 'GET', '/api/blog/list/');
+    await record('wrong method', zhangsan, 'POST', '/api/blog/list', { json: {} });
+    await record('wrong method: OPTIONS', zhangsan, 'OPTIONS', '/api/user/logout');
+    await record('HEAD on a GET route', zhangsan, 'HEAD', `/api/blog/detail?id=${id}`);
+    await record('HEAD on a POST route', zhangsan, 'HEAD', '/api/blog/new');
+    await record('logout', zhangsan, 'POST', '/api/user/logout');
+    await record('info after logout', zhangsan, 'GET', '/api/user/info');
+    await record('replayed old cookie: info', zhangsan, 'GET', '/api/user/info', { cookie: session });
+    await record('replayed old cookie: create', zhangsan, 'POST', '/api/blog/new', { cookie: session, json: { title: 't', content: 'c' } });
+    await record('delete as owner after a new login', zhangsan, 'POST', '/api/user/login', { json: { username: 'zhangsan', password: '123' } });
+    await record('delete', zhangsan, 'POST', `/api/blog/del?id=${id}`);
+    return recorded;
+  } finally {
+    await server.close();
+  }
+}
+
+describe('differential: every engine answers one recorded sequence as native does', () => {
+  const recordings = new Map<string, Recorded[]>();
+
+  before(async () => {
+    for (const engine of ENGINE_NAMES) recordings.set(engine, await replay(engine));
+  });
+  after(() => recordings.clear());
+
+  test('the sequence is meaningful on native (the reference)', () => {
+    const native = recordings.get('native') ?? [];
+    const statusOf = (step: string) => native.find((entry) => entry.step === step)?.status;
+    assert.deepEqual(
+      ['login', 'create', 'bad JSON', 'oversize body (> 1 MiB)', 'unknown route', 'wrong method', 'HEAD on a GET route'].map(statusOf),
+      [200, 200, 400, 413, 404, 405, 200],
+    );
+    const create = native.find((entry) => entry.step === 'create');
+    assert.match(JSON.stringify(create?.body), /^\{"errno":0,"data":\{"id":"<id \d+>"\}\}$/);
+    assert.match(native.find((entry) => entry.step === 'login')?.setCookie[0] ?? '', /=<value>; Max-Age=\d+; Path=\/; Expires=<date>; HttpOnly; SameSite=Lax/);
+  });
+
+  test('every engine is in the comparison', () => {
+    assert.ok(ENGINE_NAMES.includes('native'));
+    assert.ok(ENGINE_NAMES.length >= 3, `only ${ENGINE_NAMES.join(', ')}`);
+  });
+
+  for (const engine of ENGINE_NAMES.filter((name) => name !== 'native')) {
+    test(`${engine} answers every step as native`, () => {
+      const expected = recordings.get('native') ?? [];
+      const actual = recordings.get(engine) ?? [];
+      assert.equal(actual.length, expected.length);
+      for (const [index, want] of expected.entries()) assert.deepEqual(actual[index], want, `${engine}, step "${want.step}"`);
+    });
+  }
+});
