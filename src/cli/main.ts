@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createDemoData } from '../core/demo-data.ts';
 import { BlogError } from '../core/errors.ts';
 import { listen } from '../server.ts';
+import { openStorage } from '../storage/storage.ts';
 import { readPassword } from './read-password.ts';
 
 const usage = {
@@ -124,10 +125,14 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       if (help) return void console.log(usage.migrate);
       const config = configFrom(values);
-      return withApp(config, async (app) => {
-        const applied = app.startup.migrations;
+      const storage = openStorage(config.databaseUrl, { poolSize: 1, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+      try {
+        const applied = await storage.migrate();
         console.log(applied.length > 0 ? `blog-server: applied ${applied.join(', ')}` : 'blog-server: the schema is up to date');
-      });
+      } finally {
+        await storage.close();
+      }
+      return;
     }
     case 'user':
       if (help) return void console.log(usage.user);

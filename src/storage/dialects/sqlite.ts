@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type MigrationLockOptions } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
 
@@ -25,6 +25,27 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.D
   });
 }
 
+/**
+ * Kysely's SQLite adapter takes no migration lock (it assumes one connection). Several processes
+ * starting on one file each have their own, so the lock is a write to the lock row: it takes
+ * SQLite's write lock, and the next process waits (busy timeout) and then sees the migrations done.
+ */
+class ProcessSafeSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    await sql`update ${sql.table(options.lockTable)} set is_locked = 1 where id = ${options.lockRowId}`.execute(db);
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    await sql`update ${sql.table(options.lockTable)} set is_locked = 0 where id = ${options.lockRowId}`.execute(db);
+  }
+}
+
+class ProcessSafeSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new ProcessSafeSqliteAdapter();
+  }
+}
+
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
   return {
     name: 'sqlite',
@@ -36,7 +57,7 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       database.pragma('journal_mode = WAL');
       // FULL: a write the API acknowledged survives a power cut, not only a crash.
       database.pragma('synchronous = FULL');
-      return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+      return new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: withStatementCache(database) }) });
     },
 
     addIdColumn(table) {
