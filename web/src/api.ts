@@ -1,0 +1,129 @@
+// The only place the pages talk to the server: every call goes through callApi, which turns the
+// course envelope {errno, data, message} and any HTTP or network failure into one result type.
+
+/** A blog as the API sends it (shared contract, "Blog object"). */
+export interface Blog {
+  id: number;
+  title: string;
+  content: string;
+  createtime: number;
+  author: string;
+  updatetime?: number;
+}
+
+/** The logged-in user, from GET /api/user/info. */
+export interface UserInfo {
+  username: string;
+  realname: string;
+}
+
+export type ApiResult<T> =
+  | { ok: true; data: T; headers: Headers }
+  | { ok: false; status: number; message: string };
+
+/** The course's message for a protected call without a session; the pages send the user to log in. */
+export const NOT_LOGGED_IN = '尚未登录';
+
+// Used only when a failure carries no message of its own (a proxy's HTML error page, a lost connection).
+const MESSAGE_BY_STATUS: Record<number, string> = {
+  0: '网络连接失败，请检查网络后重试',
+  400: '请求格式不正确',
+  404: '找不到请求的内容',
+  405: '不支持这个操作',
+  413: '内容太长了，请缩短后再试',
+  429: '操作太频繁，请稍后再试',
+  500: '服务器出错了，请稍后再试',
+  503: '服务器暂时不可用，请稍后再试',
+};
+
+function fallbackMessage(status: number): string {
+  return MESSAGE_BY_STATUS[status] ?? '请求失败，请稍后再试';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+interface CallOptions {
+  method?: 'GET' | 'POST';
+  /** Sent as JSON, the body type every copy of the course accepts. */
+  body?: unknown;
+}
+
+/**
+ * Calls the API and checks the envelope; `parse` checks `data` and returns undefined when its shape
+ * is wrong, so a page never renders something it does not understand.
+ */
+export async function callApi<T>(
+  path: string,
+  parse: (data: unknown) => T | undefined,
+  options: CallOptions = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    return { ok: false, status: 0, message: fallbackMessage(0) };
+  }
+
+  let envelope: unknown;
+  try {
+    envelope = await response.json();
+  } catch {
+    envelope = undefined;
+  }
+  if (!isRecord(envelope) || typeof envelope.errno !== 'number') {
+    const status = response.ok ? 500 : response.status;
+    return { ok: false, status, message: fallbackMessage(status) };
+  }
+  if (envelope.errno !== 0) {
+    const message = typeof envelope.message === 'string' && envelope.message !== ''
+      ? envelope.message
+      : fallbackMessage(response.status);
+    return { ok: false, status: response.status, message };
+  }
+  const data = parse(envelope.data);
+  if (data === undefined) {
+    return { ok: false, status: response.status, message: '服务器返回的数据无法识别' };
+  }
+  return { ok: true, data, headers: response.headers };
+}
+
+function isBlog(value: unknown): value is Blog {
+  return isRecord(value)
+    && typeof value.id === 'number'
+    && typeof value.title === 'string'
+    && typeof value.content === 'string'
+    && typeof value.createtime === 'number'
+    && typeof value.author === 'string';
+}
+
+export function parseBlog(data: unknown): Blog | undefined {
+  return isBlog(data) ? data : undefined;
+}
+
+export function parseBlogList(data: unknown): Blog[] | undefined {
+  return Array.isArray(data) && data.every(isBlog) ? data : undefined;
+}
+
+export function parseUser(data: unknown): UserInfo | undefined {
+  if (!isRecord(data) || typeof data.username !== 'string') return undefined;
+  // realname is optional in spirit: a course database may leave it empty.
+  return { username: data.username, realname: typeof data.realname === 'string' ? data.realname : '' };
+}
+
+export function parseCreated(data: unknown): { id: number } | undefined {
+  return isRecord(data) && typeof data.id === 'number' ? { id: data.id } : undefined;
+}
+
+/** For calls whose success carries no data we use (update, delete, login, logout). */
+export function ignoreData(): null {
+  return null;
+}

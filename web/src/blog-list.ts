@@ -1,0 +1,178 @@
+// The list of posts shared by the home, author and admin pages, with paging through
+// `page`/`pageSize` and the X-Total-Count and Link headers of /api/blog/list.
+import { callApi, parseBlogList } from './api.ts';
+import type { Blog } from './api.ts';
+import { el, positiveInt, showMessage } from './dom.ts';
+import { formatDate, isoDate } from './format.ts';
+import { plainText } from './sanitize.ts';
+
+export const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 50;
+const EXCERPT_LENGTH = 120;
+
+export interface ListQuery {
+  author?: string;
+  keyword?: string;
+  isadmin?: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export interface Paging {
+  page: number;
+  /** Unknown when the server sends no X-Total-Count. */
+  totalCount: number | undefined;
+  totalPages: number | undefined;
+  hasPrevious: boolean;
+  hasNext: boolean;
+}
+
+/** page and pageSize from this page's address (?page=2&pageSize=20). */
+export function pagingFromLocation(params: URLSearchParams): { page: number; pageSize: number } {
+  return {
+    page: positiveInt(params.get('page'), 1),
+    pageSize: Math.min(positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE),
+  };
+}
+
+/** The relations of an RFC 8288 Link header, e.g. `<...?page=3>; rel="next"` gives next. */
+export function linkRelations(header: string | null): Set<string> {
+  const relations = new Set<string>();
+  if (!header) return relations;
+  for (const match of header.matchAll(/;\s*rel="?([^";,]+)"?/g)) {
+    for (const relation of (match[1] ?? '').split(/\s+/)) relations.add(relation.toLowerCase());
+  }
+  return relations;
+}
+
+function pagingFrom(headers: Headers, query: ListQuery, received: number): Paging {
+  const totalHeader = headers.get('X-Total-Count');
+  const totalCount = totalHeader !== null && /^\d+$/.test(totalHeader) ? Number(totalHeader) : undefined;
+  const totalPages = totalCount === undefined ? undefined : Math.max(1, Math.ceil(totalCount / query.pageSize));
+  const relations = linkRelations(headers.get('Link'));
+  // Link says it directly; without it, fall back on the total, then on a full page meaning "maybe more".
+  const hasNext = relations.has('next')
+    || (totalPages !== undefined ? query.page < totalPages : received === query.pageSize);
+  const hasPrevious = relations.has('prev') || relations.has('previous') || query.page > 1;
+  return { page: query.page, totalCount, totalPages, hasPrevious, hasNext };
+}
+
+export async function fetchBlogs(query: ListQuery) {
+  const params = new URLSearchParams();
+  if (query.author) params.set('author', query.author);
+  if (query.keyword) params.set('keyword', query.keyword);
+  if (query.isadmin) params.set('isadmin', '1');
+  params.set('page', String(query.page));
+  params.set('pageSize', String(query.pageSize));
+  const result = await callApi(`/api/blog/list?${params.toString()}`, parseBlogList);
+  if (!result.ok) return result;
+  return { ok: true as const, blogs: result.data, paging: pagingFrom(result.headers, query, result.data.length) };
+}
+
+export function detailUrl(id: number): string {
+  return `/detail.html?id=${id}`;
+}
+
+export function authorUrl(author: string): string {
+  return `/author.html?author=${encodeURIComponent(author)}`;
+}
+
+/** The "author · date" line under a title. */
+export function blogMeta(blog: Blog, showAuthor: boolean): HTMLElement {
+  const time = el('time', { text: formatDate(blog.createtime), attrs: { datetime: isoDate(blog.createtime) } });
+  const parts: Node[] = [];
+  if (showAuthor) {
+    parts.push(el('a', { className: 'author', text: blog.author, attrs: { href: authorUrl(blog.author) } }));
+    parts.push(el('span', { className: 'separator', text: '·', attrs: { 'aria-hidden': 'true' } }));
+  }
+  parts.push(time);
+  return el('p', { className: 'meta' }, parts);
+}
+
+interface RenderOptions {
+  showAuthor: boolean;
+  showExcerpt: boolean;
+  /** Extra controls per post (edit and delete on the admin page). */
+  actions?: (blog: Blog) => Node[];
+}
+
+export function renderBlogItems(list: HTMLElement, blogs: readonly Blog[], options: RenderOptions): void {
+  list.replaceChildren(...blogs.map((blog) => {
+    const heading = el('h2', { className: 'post-title' }, [
+      el('a', { text: blog.title, attrs: { href: detailUrl(blog.id) } }),
+    ]);
+    const children: Node[] = [heading, blogMeta(blog, options.showAuthor)];
+    if (options.showExcerpt) {
+      const text = plainText(blog.content);
+      const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+      if (excerpt) children.push(el('p', { className: 'excerpt', text: excerpt }));
+    }
+    if (options.actions) children.push(el('div', { className: 'actions' }, options.actions(blog)));
+    return el('li', { className: 'post', attrs: { 'data-id': String(blog.id) } }, children);
+  }));
+}
+
+/** 上一页 / 第 2 页，共 5 页 / 下一页, as plain links so the back button and new tabs work. */
+export function renderPager(nav: HTMLElement, paging: Paging): void {
+  const linkTo = (page: number): string => {
+    const url = new URL(window.location.href);
+    if (page === 1) url.searchParams.delete('page');
+    else url.searchParams.set('page', String(page));
+    return url.pathname + url.search;
+  };
+  if (!paging.hasPrevious && !paging.hasNext) {
+    nav.replaceChildren();
+    nav.hidden = true;
+    return;
+  }
+  const position = paging.totalPages === undefined
+    ? `第 ${paging.page} 页`
+    : `第 ${paging.page} 页，共 ${paging.totalPages} 页`;
+  nav.replaceChildren(
+    paging.hasPrevious
+      ? el('a', { className: 'button', text: '上一页', attrs: { href: linkTo(paging.page - 1), rel: 'prev' } })
+      : el('span'),
+    el('span', { className: 'position', text: position, attrs: { 'aria-current': 'page' } }),
+    paging.hasNext
+      ? el('a', { className: 'button', text: '下一页', attrs: { href: linkTo(paging.page + 1), rel: 'next' } })
+      : el('span'),
+  );
+  nav.hidden = false;
+}
+
+interface ListPageElements {
+  list: HTMLElement;
+  pager: HTMLElement;
+  status: HTMLElement;
+}
+
+/**
+ * Loads one page of posts into the list, or a message when there are none or the call failed.
+ * Returns the posts (the admin page needs them) or undefined on failure.
+ */
+export async function loadListInto(
+  elements: ListPageElements,
+  query: ListQuery,
+  options: RenderOptions & { emptyText: string },
+): Promise<Blog[] | undefined> {
+  elements.list.setAttribute('aria-busy', 'true');
+  const result = await fetchBlogs(query);
+  elements.list.removeAttribute('aria-busy');
+  if (!result.ok) {
+    elements.list.replaceChildren();
+    showMessage(elements.status, result.message);
+    elements.status.dataset.kind = 'error';
+    return undefined;
+  }
+  renderBlogItems(elements.list, result.blogs, options);
+  renderPager(elements.pager, result.paging);
+  elements.status.dataset.kind = 'info';
+  if (result.blogs.length === 0) {
+    showMessage(elements.status, query.page > 1 ? '这一页没有博客了。' : options.emptyText);
+  } else if (result.paging.totalCount !== undefined) {
+    showMessage(elements.status, `共 ${result.paging.totalCount} 篇`);
+  } else {
+    showMessage(elements.status, '');
+  }
+  return result.blogs;
+}
