@@ -49,6 +49,11 @@ export const defaults = {
   sessionDatabasePath: './data/sessions.db',
   /** Deadline for one session-store call; past it → 503 SERVICE_UNAVAILABLE. @default 2000 ms */
   sessionStoreTimeoutMs: 2_000,
+  /**
+   * How long the SQLite session store waits for another process's write lock. better-sqlite3 waits
+   * synchronously, so it stays well under the store deadline: a locked store answers 503 quickly.
+   */
+  sessionSqliteBusyTimeoutMs: 500,
   /** How often expired sessions are purged from a SQLite store. @default 10 min */
   sessionPurgeIntervalMs: 10 * 60 * 1000,
   /** Session ids carry this many random bytes (CSPRNG). @default 32 (256 bits) */

@@ -79,7 +79,7 @@ describe('defaults', () => {
       bodyLimitBytes: 1_048_576, titleMaxLength: 100, contentMaxLength: 100_000, usernamePattern: '^[\\p{L}\\p{N}_.-]{2,32}$',
       realnameMaxLength: 32, passwordMinLength: 8, passwordMaxLength: 256, listDefaultPageSize: 100, listMaxPageSize: 500,
       listHardMaxPageSize: 1_000, sessionCookieName: 'blog_sid', sessionTtlSeconds: 86_400, sessionStore: 'sqlite',
-      sessionDatabasePath: './data/sessions.db', sessionStoreTimeoutMs: 2_000, sessionPurgeIntervalMs: 600_000, sessionIdBytes: 32,
+      sessionDatabasePath: './data/sessions.db', sessionStoreTimeoutMs: 2_000, sessionSqliteBusyTimeoutMs: 500, sessionPurgeIntervalMs: 600_000, sessionIdBytes: 32,
       developmentSessionSecret: 'blog-server-development-only-secret', loginFailuresPerUserAndAddress: 10, loginFailuresPerAddress: 100,
       loginFailureWindowSeconds: 900, scrypt: { logN: 13, r: 8, p: 10, keyLength: 32, saltLength: 16 }, shutdownTimeoutMs: 10_000,
       headersTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, requestTimeoutMs: 30_000,
