@@ -5,7 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
+import type { SessionUser } from '../../src/core/session-user.ts';
 import { ENGINE_NAMES } from '../../src/engines/index.ts';
+import { MemorySessionStore } from '../../src/sessions/memory-store.ts';
+import type { SessionStore } from '../../src/sessions/session-store.ts';
 import { Client, type Reply, type RequestOptions } from '../helpers/client.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
@@ -51,8 +54,34 @@ function normalizeSetCookie(header: string): string {
     .join('; ');
 }
 
+/** A memory store that fails every call while `down` is set: the shared layer must answer 503. */
+class FlakyStore implements SessionStore {
+  down = false;
+  readonly #inner = new MemorySessionStore();
+
+  #check(): void {
+    if (this.down) throw new Error('session store unreachable (test)');
+  }
+  async get(key: string): Promise<SessionUser | undefined> {
+    this.#check();
+    return this.#inner.get(key);
+  }
+  async set(key: string, user: SessionUser, ttlSeconds: number): Promise<void> {
+    this.#check();
+    return this.#inner.set(key, user, ttlSeconds);
+  }
+  async destroy(key: string): Promise<void> {
+    this.#check();
+    return this.#inner.destroy(key);
+  }
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
+
 async function replay(engine: string): Promise<Recorded[]> {
-  const server = await startTestServer({ engine });
+  const store = new FlakyStore();
+  const server = await startTestServer({ engine, env: { LOGIN_MAX_FAILURES: '2' }, app: { sessionStore: store } });
   try {
     assert.equal(server.app.config.engine, engine);
     const zhangsan = new Client(server.url);
@@ -100,6 +129,13 @@ async function replay(engine: string): Promise<Recorded[]> {
     await record('wrong method: OPTIONS', zhangsan, 'OPTIONS', '/api/user/logout');
     await record('HEAD on a GET route', zhangsan, 'HEAD', `/api/blog/detail?id=${id}`);
     await record('HEAD on a POST route', zhangsan, 'HEAD', '/api/blog/new');
+    await record('failed login 1', lisi, 'POST', '/api/user/login', { json: { username: 'wangwu', password: 'wrong-password' } });
+    await record('failed login 2', lisi, 'POST', '/api/user/login', { json: { username: 'wangwu', password: 'wrong-password' } });
+    await record('login locked (429, Retry-After)', lisi, 'POST', '/api/user/login', { json: { username: 'wangwu', password: 'wrong-password' } });
+    store.down = true;
+    await record('info while the session store fails', zhangsan, 'GET', '/api/user/info');
+    await record('login while the session store fails', lisi, 'POST', '/api/user/login', { json: { username: 'lisi', password: '123' } });
+    store.down = false;
     await record('logout', zhangsan, 'POST', '/api/user/logout');
     await record('info after logout', zhangsan, 'GET', '/api/user/info');
     await record('replayed old cookie: info', zhangsan, 'GET', '/api/user/info', { cookie: session });
@@ -124,11 +160,13 @@ describe('differential: every engine answers one recorded sequence as native doe
     const native = recordings.get('native') ?? [];
     const statusOf = (step: string) => native.find((entry) => entry.step === step)?.status;
     assert.deepEqual(
-      ['login', 'create', 'bad JSON', 'oversize body (> 1 MiB)', 'unknown route', 'wrong method', 'HEAD on a GET route'].map(statusOf),
-      [200, 200, 400, 413, 404, 405, 200],
+      ['login', 'create', 'bad JSON', 'oversize body (> 1 MiB)', 'unknown route', 'wrong method', 'HEAD on a GET route', 'login locked (429, Retry-After)', 'login while the session store fails'].map(statusOf),
+      [200, 200, 400, 413, 404, 405, 200, 429, 503],
     );
     const create = native.find((entry) => entry.step === 'create');
     assert.match(JSON.stringify(create?.body), /^\{"errno":0,"data":\{"id":"<id \d+>"\}\}$/);
+    assert.match(native.find((entry) => entry.step === 'login locked (429, Retry-After)')?.headers['retry-after'] ?? '', /^\d+$/);
+    assert.deepEqual(native.find((entry) => entry.step === 'login while the session store fails')?.setCookie, []);
     assert.match(native.find((entry) => entry.step === 'login')?.setCookie[0] ?? '', /=<value>; Max-Age=\d+; Path=\/; Expires=<date>; HttpOnly; SameSite=Lax/);
   });
 
