@@ -1,7 +1,7 @@
 // Builds the pages in web/ into dist/web/ (or --out <dir>): typechecks the browser code, bundles and
 // minifies it with esbuild, gives JS and CSS content-hashed names, puts the shared partials and the
 // hashed names into the HTML, and precompresses every text file to .br and .gz for sirv and nginx.
-// Offline and fast (about a second, most of it tsc). Usage: node scripts/build-web.mjs [--out <dir>]
+// Offline and fast (a second or two, most of it tsc). Usage: node scripts/build-web.mjs [--out <dir>]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

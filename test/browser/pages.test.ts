@@ -416,7 +416,10 @@ for (const engine of ENGINE_NAMES) {
       await logIn(page);
       await listLoaded(page);
       await sessionShown(page);
-      await expectVisibleText(page, '#session', 'zhangsan');
+      const info = await apiGet(page, '/api/user/info');
+      const user = info.data as { username: string; realname?: string };
+      assert.equal(user.username, 'zhangsan');
+      await expectVisibleText(page, '#session .user-name', user.realname || user.username);
       await expectVisibleText(page, '#session', '退出');
       const own = await apiBlogs(page, 'isadmin=1&page=1&pageSize=50');
       assert.deepEqual(await listedIds(page), own.map((blog) => blog.id));
@@ -462,7 +465,7 @@ for (const engine of ENGINE_NAMES) {
     test('create, edit and delete (after confirming) a post', async () => {
       const watched = fresh(writer);
       const { page } = watched;
-      const title = `浏览器测试 ${engine} ${Date.now()}`;
+      const title = '春天的散步笔记';
       await page.goto('/admin.html');
       await listLoaded(page);
       await page.getByRole('link', { name: '新建博客' }).click();
@@ -470,13 +473,13 @@ for (const engine of ENGINE_NAMES) {
       await sessionShown(page);
       await screenshot(page, engine, 'new');
       await page.getByLabel('标题').fill(title);
-      await page.getByLabel('内容').fill('第一行\n第二行');
+      await page.getByLabel('内容').fill('沿着河边走了一圈。\n柳树发芽了。');
       await page.getByRole('button', { name: '发布' }).click();
       await page.waitForURL(/\/detail\.html\?id=\d+$/);
       const id = Number(new URL(page.url()).searchParams.get('id'));
       await expectVisibleText(page, 'h1', title);
       const shownContent = await page.locator('#post-content').innerText();
-      assert.match(shownContent, /第一行\n第二行/, 'line breaks are kept');
+      assert.match(shownContent, /走了一圈。\n柳树/, 'line breaks are kept');
       await expectVisibleText(page, '#post .meta .author', 'zhangsan');
 
       await page.goto('/admin.html');
@@ -486,24 +489,24 @@ for (const engine of ENGINE_NAMES) {
       await page.waitForURL(`**/edit.html?id=${id}`);
       await page.locator('#editor-fields:not([disabled])').waitFor();
       assert.equal(await page.getByLabel('标题').inputValue(), title);
-      assert.equal(await page.getByLabel('内容').inputValue(), '第一行\n第二行');
+      assert.equal(await page.getByLabel('内容').inputValue(), '沿着河边走了一圈。\n柳树发芽了。');
       await screenshot(page, engine, 'edit');
-      await page.getByLabel('标题').fill(`${title} 改`);
+      await page.getByLabel('标题').fill(`${title}（修订）`);
       await page.getByRole('button', { name: '保存' }).click();
       await page.waitForURL(`**/detail.html?id=${id}`);
-      await expectVisibleText(page, 'h1', `${title} 改`);
+      await expectVisibleText(page, 'h1', `${title}（修订）`);
 
       await page.goto('/admin.html');
       await listLoaded(page);
       const dialog = page.locator('#delete-dialog');
-      await item.getByRole('button', { name: `删除《${title} 改》` }).click();
+      await item.getByRole('button', { name: `删除《${title}（修订）》` }).click();
       await dialog.waitFor({ state: 'visible' });
-      await expectVisibleText(page, '#delete-dialog', `${title} 改`);
+      await expectVisibleText(page, '#delete-dialog', `${title}（修订）`);
       await dialog.getByRole('button', { name: '取消' }).click();
       await dialog.waitFor({ state: 'hidden' });
       assert.equal(await item.count(), 1, 'cancel keeps the post');
 
-      await item.getByRole('button', { name: `删除《${title} 改》` }).click();
+      await item.getByRole('button', { name: `删除《${title}（修订）》` }).click();
       await dialog.waitFor({ state: 'visible' });
       await screenshot(page, engine, 'admin-delete');
       await dialog.getByRole('button', { name: '确认删除' }).click();
@@ -561,35 +564,6 @@ for (const engine of ENGINE_NAMES) {
       assertQuiet(watched);
     });
 
-    test('an XSS title and content render as text and run nothing', async () => {
-      const watched = fresh(writer);
-      const { page } = watched;
-      const created = await page.request.post('/api/blog/new', { data: { title: XSS, content: `${XSS}\n正文` } });
-      const body = (await created.json()) as ApiEnvelope;
-      assert.equal(body.errno, 0, body.message);
-      const id = (body.data as { id: number }).id;
-
-      for (const path of [`/detail.html?id=${id}`, '/', '/admin.html', `/author.html?author=zhangsan`, `/edit.html?id=${id}`]) {
-        await page.goto(path);
-        await page.locator('#session[data-state]').waitFor({ state: 'attached' });
-        if (path !== `/edit.html?id=${id}` && !path.startsWith('/detail')) await listLoaded(page);
-        // Give a broken image's onerror the time it would need to fire.
-        await page.waitForTimeout(150);
-        assert.equal(await page.locator('[onerror]').count(), 0, `${path}: no element with onerror`);
-        assert.equal(await page.locator('body script').count(), 0, `${path}: no script element in the page body`);
-        assert.equal(await page.locator('main img').count(), 0, `${path}: no image from the content`);
-      }
-      await page.goto(`/detail.html?id=${id}`);
-      await page.locator('#post:not([aria-busy])').waitFor({ state: 'attached' });
-      const shownTitle = (await page.locator('h1').textContent()) ?? '';
-      assert.match(shownTitle, /alert\(1\)/, 'the title is shown as text');
-      assert.equal(await page.locator('h1 *').count(), 0, 'the title holds no elements');
-      assert.match(await page.locator('#post-content').innerText(), /正文/);
-      assert.equal(await page.locator('#post-content img, #post-content script').count(), 0);
-      await page.waitForTimeout(150);
-      assertQuiet(watched);
-    });
-
     test('pages fit a 375px phone screen without horizontal scrolling', async () => {
       const watched = await watchedPage(await newContext(PHONE));
       const { page } = watched;
@@ -614,6 +588,41 @@ for (const engine of ENGINE_NAMES) {
       await noHorizontalScroll(page);
       assertQuiet(watched);
     });
+    test('an XSS title and content render as text and run nothing', async () => {
+      const watched = fresh(writer);
+      const { page } = watched;
+      const content = `${XSS}\n正文 <b>粗体</b> <a href="https://example.com/">链接</a>`;
+      const created = await page.request.post('/api/blog/new', { data: { title: XSS, content } });
+      const body = (await created.json()) as ApiEnvelope;
+      assert.equal(body.errno, 0, body.message);
+      const id = (body.data as { id: number }).id;
+
+      for (const path of [`/detail.html?id=${id}`, '/', '/admin.html', `/author.html?author=zhangsan`, `/edit.html?id=${id}`]) {
+        await page.goto(path);
+        await page.locator('#session[data-state]').waitFor({ state: 'attached' });
+        if (path !== `/edit.html?id=${id}` && !path.startsWith('/detail')) await listLoaded(page);
+        // Give a broken image's onerror the time it would need to fire.
+        await page.waitForTimeout(150);
+        assert.equal(await page.locator('[onerror]').count(), 0, `${path}: no element with onerror`);
+        assert.equal(await page.locator('body script').count(), 0, `${path}: no script element in the page body`);
+        assert.equal(await page.locator('main img').count(), 0, `${path}: no image from the content`);
+      }
+      await page.goto(`/detail.html?id=${id}`);
+      await page.locator('#post:not([aria-busy])').waitFor({ state: 'attached' });
+      const shownTitle = (await page.locator('h1').textContent()) ?? '';
+      assert.match(shownTitle, /alert\(1\)/, 'the title is shown as text');
+      assert.equal(await page.locator('h1 *').count(), 0, 'the title holds no elements');
+      assert.match(await page.locator('#post-content').innerText(), /正文/);
+      assert.equal(await page.locator('#post-content img, #post-content script').count(), 0);
+      // The little markup the server allows still renders, links made safe to follow.
+      assert.equal(await page.locator('#post-content b').textContent(), '粗体');
+      const link = page.locator('#post-content a');
+      assert.equal(await link.getAttribute('href'), 'https://example.com/');
+      assert.equal(await link.getAttribute('rel'), 'nofollow noopener noreferrer');
+      await page.waitForTimeout(150);
+      assertQuiet(watched);
+    });
+
   });
 }
 

@@ -21,6 +21,10 @@ const pageName = document.body.dataset.page ?? '';
 const protectedPage = document.body.hasAttribute('data-requires-login');
 const start = PAGES[pageName];
 
+// The header's 首页 link says when it is the current page (the session area marks its own links).
+if (pageName === 'home' && !window.location.search) {
+  document.querySelector('.site-nav a[href="/"]')?.setAttribute('aria-current', 'page');
+}
 void renderSessionArea(protectedPage);
 if (start) {
   Promise.resolve(start()).catch((error: unknown) => {

@@ -67,16 +67,24 @@ export async function renderSessionArea(protectedPage: boolean): Promise<void> {
   const user = await currentUser();
   if (!user) {
     const onLoginPage = window.location.pathname === '/login.html';
-    area.replaceChildren(onLoginPage ? el('span') : el('a', { className: 'nav-link', text: '登录', attrs: { href: loginUrl() } }));
+    area.replaceChildren(onLoginPage
+      ? el('span', { className: 'nav-link', text: '登录', attrs: { 'aria-current': 'page' } })
+      : el('a', { className: 'nav-link', text: '登录', attrs: { href: loginUrl() } }));
     area.dataset.state = 'anonymous';
     return;
   }
   const logoutButton = el('button', { className: 'link-button', text: '退出', attrs: { type: 'button' } });
   logoutButton.addEventListener('click', () => void logout(logoutButton, protectedPage));
-  const name = user.realname ? `${user.realname}（${user.username}）` : user.username;
+  // The real name reads better; the username (what one logs in with) is in the tooltip.
+  const name = user.realname || user.username;
+  const adminLink = el('a', { className: 'nav-link', text: '管理中心', attrs: { href: '/admin.html' } });
+  if (window.location.pathname === '/admin.html') adminLink.setAttribute('aria-current', 'page');
   area.replaceChildren(
-    el('a', { className: 'nav-link', text: '管理中心', attrs: { href: '/admin.html' } }),
-    el('span', { className: 'user-name', text: name, attrs: { title: `已登录：${user.username}` } }),
+    adminLink,
+    el('span', { className: 'user-name', attrs: { title: `已登录：${user.username}` } }, [
+      el('span', { className: 'visually-hidden', text: '已登录：' }),
+      document.createTextNode(name),
+    ]),
     logoutButton,
   );
   area.dataset.state = 'logged-in';
