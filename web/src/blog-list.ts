@@ -57,6 +57,7 @@ function pagingFrom(headers: Headers, query: ListQuery, received: number): Pagin
   return { page: query.page, totalCount, totalPages, hasPrevious, hasNext };
 }
 
+/** One page of /api/blog/list, with what its headers say about the other pages. */
 export async function fetchBlogs(query: ListQuery) {
   const params = new URLSearchParams();
   if (query.author) params.set('author', query.author);
@@ -69,10 +70,12 @@ export async function fetchBlogs(query: ListQuery) {
   return { ok: true as const, blogs: result.data, paging: pagingFrom(result.headers, query, result.data.length) };
 }
 
+/** The path of a post's detail page. */
 export function detailUrl(id: number): string {
   return `/detail.html?id=${id}`;
 }
 
+/** The path of an author's page. */
 export function authorUrl(author: string): string {
   return `/author.html?author=${encodeURIComponent(author)}`;
 }
@@ -96,6 +99,7 @@ interface RenderOptions {
   actions?: (blog: Blog) => Node[];
 }
 
+/** Fills the list with one item per post: title linking to the detail, meta line, extras. */
 export function renderBlogItems(list: HTMLElement, blogs: readonly Blog[], options: RenderOptions): void {
   list.replaceChildren(...blogs.map((blog) => {
     const heading = el('h2', { className: 'post-title' }, [
