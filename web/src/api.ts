@@ -105,12 +105,29 @@ function isBlog(value: unknown): value is Blog {
     && typeof value.author === 'string';
 }
 
+/**
+ * Turns entities back into characters without parsing tags: a <textarea>'s content is RCDATA, so
+ * `&lt;b&gt;` becomes `<b>` as text and nothing is created or run. The server escapes `<` in titles
+ * on write (xss filter); shown with textContent, "a < b" must read as typed, not "a &lt; b".
+ */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  const decoder = document.createElement('textarea');
+  decoder.innerHTML = text;
+  return decoder.value;
+}
+
+/** Titles are plain text: decoded here once, and only ever shown with textContent or as a value. */
+function withPlainTitle(blog: Blog): Blog {
+  return { ...blog, title: decodeEntities(blog.title) };
+}
+
 export function parseBlog(data: unknown): Blog | undefined {
-  return isBlog(data) ? data : undefined;
+  return isBlog(data) ? withPlainTitle(data) : undefined;
 }
 
 export function parseBlogList(data: unknown): Blog[] | undefined {
-  return Array.isArray(data) && data.every(isBlog) ? data : undefined;
+  return Array.isArray(data) && data.every(isBlog) ? data.map(withPlainTitle) : undefined;
 }
 
 export function parseUser(data: unknown): UserInfo | undefined {

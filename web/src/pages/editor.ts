@@ -1,6 +1,6 @@
 // 新建 and 编辑: one form for both. Whatever goes wrong, the typed text stays in the form; if the
 // session has expired it is kept in sessionStorage across the trip to the login page.
-import { callApi, ignoreData, NOT_LOGGED_IN, parseBlog, parseCreated } from '../api.ts';
+import { callApi, decodeEntities, ignoreData, NOT_LOGGED_IN, parseBlog, parseCreated } from '../api.ts';
 import { detailUrl } from '../blog-list.ts';
 import { byId, positiveInt, showMessage } from '../dom.ts';
 import { loginUrl, requireUser } from '../session.ts';
@@ -136,7 +136,8 @@ export async function startEdit(): Promise<void> {
   }
   const fields = byId('editor-fields', HTMLFieldSetElement);
   elements.title.value = result.data.title;
-  elements.content.value = result.data.content;
+  // As typed: the server escaped `<script>` to `&lt;script&gt;` on write and will again on save.
+  elements.content.value = decodeEntities(result.data.content);
   byId('view-link', HTMLAnchorElement).href = detailUrl(id);
   const key = draftKey(id);
   restoreDraft(elements, key);
