@@ -18,7 +18,10 @@ import { logToConsole, type ErrorLogger } from './http/envelope.ts';
 import { apiRoutes, type Services } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createLoginLimiter } from './security/login-limiter.ts';
+import { redisLimiterFactory } from './security/redis-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
+import { connectRedis, type SharedRedis } from './sessions/redis-client.ts';
+import { RedisSessionStore } from './sessions/redis-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { Sessions } from './sessions/sessions.ts';
 import { SqliteSessionStore } from './sessions/sqlite-store.ts';
@@ -43,14 +46,16 @@ export interface AppOptions {
   loginLimiter?: LoginLimiter;
 }
 
-function createSessionStore(config: Config): SessionStore {
+/** The configured session store; Redis sessions use the app's one Redis client, under `<prefix>sess:`. */
+function createSessionStore(config: Config, redis: SharedRedis | undefined): SessionStore {
   switch (config.session.store) {
     case 'memory':
       return new MemorySessionStore();
     case 'sqlite':
-      return new SqliteSessionStore({ path: config.session.databasePath, busyTimeoutMs: config.sqliteBusyTimeoutMs, purgeIntervalMs: config.session.purgeIntervalMs });
+      return new SqliteSessionStore({ path: config.session.databasePath, busyTimeoutMs: defaults.sessionSqliteBusyTimeoutMs, purgeIntervalMs: config.session.purgeIntervalMs });
     case 'redis':
-      throw new Error('SESSION_STORE: redis sessions are not available in this build');
+      if (!redis) throw new Error('SESSION_STORE: redis sessions need REDIS_URL');
+      return new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });
   }
 }
 
@@ -72,7 +77,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   opened.push(() => storage.close());
   const migrations = await orClose(() => storage.migrate(), opened);
 
-  const store = options.sessionStore ?? (await orClose(() => createSessionStore(config), opened));
+  // One Redis client for sessions and the login limiter, closed after both (`opened` closes in reverse).
+  const redisUrl = config.redisUrl;
+  const redis = redisUrl === undefined ? undefined : await orClose(() => connectRedis(redisUrl, { commandTimeoutMs: config.session.storeTimeoutMs, log: (message, error) => log(message, error ?? '') }), opened);
+  if (redis) opened.push(() => redis.close());
+  const store = options.sessionStore ?? (await orClose(() => createSessionStore(config, redis), opened));
   const sessions = new Sessions(store, {
     secret: config.session.secret,
     ttlSeconds: config.session.ttlSeconds,
@@ -82,7 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   opened.push(() => sessions.close());
 
   const hasher = new PasswordHasher(defaults.scrypt, config.coursePasswordSecret);
-  const limiter = options.loginLimiter ?? createLoginLimiter(config.login);
+  const limiter = options.loginLimiter ?? createLoginLimiter(config.login, redis && redisLimiterFactory(redis, config.session.storeTimeoutMs));
   const services: Services = {
     blogs: new BlogService(storage.blogs, {
       titleMaxLength: defaults.titleMaxLength,

@@ -1,6 +1,8 @@
 /** Turns `DATABASE_URL` into the dialect that serves it. */
 import { resolve } from 'node:path';
 import type { StorageDialect, StorageOptions } from './dialects/dialect.ts';
+import { mysqlDialect } from './dialects/mysql.ts';
+import { postgresDialect } from './dialects/postgres.ts';
 import { sqliteDialect } from './dialects/sqlite.ts';
 
 /** A SQLite path from `./x.db`, `/abs/x.db`, `sqlite:x.db`, `sqlite:///abs/x.db` or `sqlite::memory:`. */
@@ -27,7 +29,12 @@ export function maskUrl(url: string): string {
 export type DialectFactory = (url: string, options: StorageOptions) => StorageDialect;
 
 /** Dialects of the URL schemes other than SQLite. */
-const networkDialects: Record<string, DialectFactory> = {};
+const networkDialects: Record<string, DialectFactory> = {
+  mysql: mysqlDialect,
+  mariadb: mysqlDialect,
+  postgres: postgresDialect,
+  postgresql: postgresDialect,
+};
 
 export function dialectFor(url: string, options: StorageOptions): StorageDialect {
   const sqlitePath = sqlitePathOf(url);

@@ -1,9 +1,13 @@
 /**
  * The contract matrix: which engine × storage × session store combinations the contract suite runs
- * against. Every engine runs on every storage and every session store at least once.
- * `CONTRACT_ENGINES`, `CONTRACT_STORAGES`, `CONTRACT_SESSION_STORES` (comma lists) narrow it.
+ * against. Every engine runs on every storage (with memory sessions) and with every session store
+ * (on SQLite storage) — each pair covered once, not the whole cube, to keep the run short on 2 cores.
+ * `CONTRACT_ENGINES`, `CONTRACT_STORAGES`, `CONTRACT_SESSION_STORES` (comma lists) narrow it; when a
+ * storage or session-store list is given, or `CONTRACT_MATRIX=full`, every combination of the chosen
+ * ones runs. Cells on MariaDB, PostgreSQL or Redis get a fresh database / key prefix per server.
  */
 import { ENGINE_NAMES } from '../../src/engines/index.ts';
+import { availableServices, createRedisPrefix, createTestDatabase, type Service, type TestResource } from './databases.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from './start-server.ts';
 
 export interface MatrixCell {
@@ -20,23 +24,74 @@ function chosen<T extends string>(variable: string, all: readonly T[]): T[] {
   return wanted ? all.filter((name) => wanted.includes(name)) : [...all];
 }
 
-const storages = ['sqlite'] as const;
-const sessionStores = ['memory', 'sqlite'] as const;
+const storages = ['sqlite', 'mariadb', 'postgres'] as const;
+const sessionStores = ['memory', 'sqlite', 'redis'] as const;
+type Storage = (typeof storages)[number];
+type SessionStoreName = (typeof sessionStores)[number];
+
+const serviceOf: Partial<Record<Storage | SessionStoreName, Service>> = { mariadb: 'mariadb', postgres: 'postgres', redis: 'redis' };
+
+/** Storage × session-store pairs each engine runs. */
+function pairs(): [Storage, SessionStoreName][] {
+  const storageList = chosen('CONTRACT_STORAGES', storages);
+  const storeList = chosen('CONTRACT_SESSION_STORES', sessionStores);
+  const full = process.env.CONTRACT_MATRIX === 'full' || process.env.CONTRACT_STORAGES !== undefined || process.env.CONTRACT_SESSION_STORES !== undefined;
+  if (full) return storageList.flatMap((storage) => storeList.map((store): [Storage, SessionStoreName] => [storage, store]));
+  return [
+    ...storageList.map((storage): [Storage, SessionStoreName] => [storage, 'memory']),
+    ...storeList.filter((store) => store !== 'memory').map((store): [Storage, SessionStoreName] => ['sqlite', store]),
+  ];
+}
+
+/** Starts a server with its own database / Redis prefix, dropped after the server closes. */
+async function startCell(engine: string, storage: Storage, sessionStore: SessionStoreName, extra: TestServerOptions): Promise<TestServer> {
+  const resources: TestResource[] = [];
+  const dropAll = async () => {
+    for (const resource of resources.splice(0).reverse()) await resource.drop();
+  };
+  try {
+    const options: TestServerOptions = { engine, sessionStore };
+    if (storage !== 'sqlite' && extra.databaseUrl === undefined) {
+      const database = await createTestDatabase(storage);
+      resources.push(database);
+      options.databaseUrl = database.url;
+    }
+    if (sessionStore === 'redis' && extra.redisUrl === undefined) {
+      const prefix = await createRedisPrefix();
+      resources.push(prefix);
+      options.redisUrl = prefix.url;
+    }
+    const server = await startTestServer({ ...options, ...extra });
+    const close = server.close.bind(server);
+    let closing: Promise<void> | undefined;
+    server.close = () => {
+      closing ??= close().finally(dropAll);
+      return closing;
+    };
+    return server;
+  } catch (error) {
+    await dropAll();
+    throw error;
+  }
+}
 
 export function contractMatrix(): MatrixCell[] {
   const engines = chosen('CONTRACT_ENGINES', ENGINE_NAMES);
+  const wanted = pairs();
+  const services = [...new Set(wanted.flatMap(([storage, store]) => [serviceOf[storage], serviceOf[store]]).filter((service) => service !== undefined))];
+  const up = new Set(availableServices(services, 'its contract matrix cells'));
   const cells: MatrixCell[] = [];
   for (const engine of engines) {
-    for (const storage of chosen('CONTRACT_STORAGES', storages)) {
-      for (const sessionStore of chosen('CONTRACT_SESSION_STORES', sessionStores)) {
-        cells.push({
-          name: `${engine} × ${storage} × ${sessionStore} sessions`,
-          engine,
-          storage,
-          sessionStore,
-          start: (extra = {}) => startTestServer({ engine, sessionStore, ...extra }),
-        });
-      }
+    for (const [storage, sessionStore] of wanted) {
+      const needs = [serviceOf[storage], serviceOf[sessionStore]].filter((service) => service !== undefined);
+      if (!needs.every((service) => up.has(service))) continue;
+      cells.push({
+        name: `${engine} × ${storage} × ${sessionStore} sessions`,
+        engine,
+        storage,
+        sessionStore,
+        start: (extra = {}) => startCell(engine, storage, sessionStore, extra),
+      });
     }
   }
   return cells;

@@ -1,0 +1,149 @@
+/**
+ * The one node-redis client an app shares between its session store and its login limiter, kept so
+ * that a Redis outage costs a quick 503 instead of a hang. node-redis does not fail fast by default
+ * (shared/DEPENDENCIES.md): with Redis killed its commands wait 5 s, with Redis hung longer than 12 s,
+ * and `connect()` never settles while Redis is down at boot. So: no offline queue (commands fail at
+ * once while reconnecting), a connect timeout, a socket timeout that a ping keeps from firing on an
+ * idle but healthy connection, a bound on commands awaiting a reply, a bounded backoff that retries
+ * for ever, an `error` listener (without one the process exits), a deadline on connecting at boot,
+ * and the callers' own deadline around every call.
+ */
+import { createClient, type RedisClientType } from 'redis';
+
+export type RedisClient = RedisClientType;
+
+export const redisDefaults = {
+  /** Namespace of every key blog-server writes (`?prefix=` in REDIS_URL). @default 'blog:' */
+  prefix: 'blog:',
+  /** How long one TCP connect may take, ms. @default 2000 */
+  connectTimeoutMs: 2_000,
+  /** How long the server waits for Redis at start before exiting with a message, ms. @default 5000 */
+  bootTimeoutMs: 5_000,
+  /** A connection silent this long is dropped and reopened (a hung Redis), ms. @default 5000 */
+  socketTimeoutMs: 5_000,
+  /** An idle connection sends PING this often, so a healthy one is never silent that long, ms. @default 1000 */
+  pingIntervalMs: 1_000,
+  /** Reconnect backoff: 50 ms doubling up to this, plus up to 50 ms of jitter, for ever. @default 2000 */
+  reconnectMaxDelayMs: 2_000,
+  /**
+   * Commands awaiting a reply, at most; more fail at once. A healthy Redis never has this many
+   * outstanding; a hung one would otherwise collect every command sent to it, and the writes would
+   * keep its socket from ever timing out. @default 1000
+   */
+  maxPendingCommands: 1_000,
+} as const;
+
+export interface RedisOptions {
+  /** Deadline of a command still waiting to be written; callers also put their own deadline around each call. */
+  commandTimeoutMs: number;
+  /** Overrides the `?prefix=` of the URL. */
+  prefix?: string;
+  bootTimeoutMs?: number;
+  /** Where connection losses (with their error) and recoveries are reported. @default console.error */
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface SharedRedis {
+  readonly client: RedisClient;
+  /** Prepended to every key: the session store and the limiter each add their own part. */
+  readonly prefix: string;
+  /** The URL with its password masked. */
+  readonly displayUrl: string;
+  /** Closes the client; waits at most a second for commands in flight. */
+  close(): Promise<void>;
+}
+
+/** The URL without blog-server's `prefix` parameter (node-redis ignores query strings), and that prefix. */
+export function parseRedisUrl(url: string): { url: string; displayUrl: string; prefix: string | undefined } {
+  const parsed = new URL(url);
+  const prefix = parsed.searchParams.get('prefix') ?? undefined;
+  parsed.searchParams.delete('prefix');
+  const display = new URL(parsed.toString());
+  if (display.password) display.password = '***';
+  return { url: parsed.toString(), displayUrl: display.toString(), prefix };
+}
+
+/** 50 ms, 100 ms, … up to the cap, with jitter so that many processes do not reconnect in step. */
+export function reconnectDelay(retries: number): number {
+  return Math.min(50 * 2 ** Math.min(retries, 16), redisDefaults.reconnectMaxDelayMs) + Math.floor(Math.random() * 50);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ');
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+/**
+ * Connects to Redis, or rejects within `bootTimeoutMs` with a message naming the URL (password
+ * masked) so that the server exits instead of waiting for ever.
+ */
+export async function connectRedis(url: string, options: RedisOptions): Promise<SharedRedis> {
+  const target = parseRedisUrl(url);
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const bootTimeoutMs = options.bootTimeoutMs ?? redisDefaults.bootTimeoutMs;
+  const client: RedisClient = createClient({
+    url: target.url,
+    disableOfflineQueue: true,
+    commandsQueueMaxLength: redisDefaults.maxPendingCommands,
+    pingInterval: redisDefaults.pingIntervalMs,
+    commandOptions: { timeout: options.commandTimeoutMs },
+    socket: {
+      connectTimeout: redisDefaults.connectTimeoutMs,
+      socketTimeout: redisDefaults.socketTimeoutMs,
+      keepAlive: true,
+      reconnectStrategy: reconnectDelay,
+    },
+  });
+
+  let lastError: unknown;
+  let up = false;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+    // One line per outage, not one per reconnect attempt.
+    if (up) log(`redis ${target.displayUrl}: connection lost (${messageOf(error)}); reconnecting`, error);
+    up = false;
+  });
+  client.on('ready', () => {
+    if (!up && lastError !== undefined) log(`redis ${target.displayUrl}: connected again`);
+    up = true;
+  });
+
+  const connecting = client.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), bootTimeoutMs);
+  });
+  const outcome = await Promise.race([connecting.then(() => 'connected' as const, (error: unknown) => error), deadline]);
+  clearTimeout(timer);
+  if (outcome !== 'connected') {
+    connecting.catch(() => {});
+    client.destroy();
+    const reason = outcome === 'timeout' ? (lastError === undefined ? 'no answer' : messageOf(lastError)) : messageOf(outcome);
+    throw new Error(`REDIS_URL: cannot connect to ${target.displayUrl} within ${bootTimeoutMs} ms (${reason})`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    prefix: options.prefix ?? target.prefix ?? redisDefaults.prefix,
+    displayUrl: target.displayUrl,
+    close() {
+      closing ??= (async () => {
+        if (!client.isOpen) return;
+        if (!client.isReady) {
+          client.destroy();
+          return;
+        }
+        let wait: NodeJS.Timeout | undefined;
+        const closed = client.close().then(() => true, () => false);
+        const late = new Promise<false>((resolve) => {
+          wait = setTimeout(() => resolve(false), 1_000);
+        });
+        const graceful = await Promise.race([closed, late]);
+        clearTimeout(wait);
+        if (!graceful && client.isOpen) client.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * PostgreSQL through a pg pool. int8 (ids, `createtime`, `count(*)`) comes back as a JavaScript number
+ * by a type parser set on this pool only, so no other pg user in the process is affected. DDL is
+ * transactional here: Kysely runs each migration in a transaction.
+ */
+import pg from 'pg';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
+import type { BlogDatabase, Database } from '../database.ts';
+import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import { DatabaseUnavailableError, hasDeadline, networkSettings, storageError, type NetworkSettings } from './network.ts';
+
+const int8 = 20;
+
+/** int8 as a number; every other type as pg parses it by default. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === int8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format ?? 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/** A pooled client whose data statements have a deadline, and whose connection errors are 503s. */
+class GuardedClient implements PostgresPoolClient {
+  readonly #raw: pg.PoolClient;
+  readonly #settings: NetworkSettings;
+  #broken = false;
+
+  constructor(raw: pg.PoolClient, settings: NetworkSettings) {
+    this.#raw = raw;
+    this.#settings = settings;
+    // pg emits a checked-out client's socket errors as events (and exits the process without a
+    // listener) besides failing its query; the query's rejection is what reports it.
+    raw.on('error', () => {
+      this.#broken = true;
+    });
+  }
+
+  query<R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(statement: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof statement !== 'string') throw new Error('blog-server does not stream query results');
+    return this.#query<R>(statement, parameters ?? []);
+  }
+
+  async #query<R>(statement: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    const { displayUrl, queryTimeoutMs } = this.#settings;
+    const running = this.#raw.query(statement, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (!hasDeadline(statement)) return;
+      timer = setTimeout(() => {
+        // A hung server never answers: this client is destroyed when Kysely releases it.
+        this.#broken = true;
+        running.catch(() => {});
+        reject(new DatabaseUnavailableError(displayUrl, new Error(`no answer within ${queryTimeoutMs} ms`)));
+      }, queryTimeoutMs);
+    });
+    try {
+      return await Promise.race([running, deadline]);
+    } catch (error) {
+      throw storageError(displayUrl, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  release(destroy?: boolean): void {
+    this.#raw.release(destroy === true || this.#broken);
+  }
+}
+
+/** The pg pool as Kysely sees it. pg's own `connectionTimeoutMillis` bounds waiting for a client. */
+class GuardedPool implements PostgresPool {
+  readonly #pool: pg.Pool;
+  readonly #settings: NetworkSettings;
+  readonly #clients = new WeakMap<pg.PoolClient, GuardedClient>();
+
+  constructor(pool: pg.Pool, settings: NetworkSettings) {
+    this.#pool = pool;
+    this.#settings = settings;
+  }
+
+  async connect(): Promise<PostgresPoolClient> {
+    let raw: pg.PoolClient;
+    try {
+      raw = await this.#pool.connect();
+    } catch (error) {
+      throw storageError(this.#settings.displayUrl, error);
+    }
+    // One wrapper per client, so that Kysely recognises a connection it has seen before.
+    let client = this.#clients.get(raw);
+    if (!client) {
+      client = new GuardedClient(raw, this.#settings);
+      this.#clients.set(raw, client);
+    }
+    return client;
+  }
+
+  end(): Promise<void> {
+    return this.#pool.end();
+  }
+}
+
+export function postgresDialect(url: string, options: StorageOptions): StorageDialect {
+  const settings = networkSettings(url);
+  if (settings.url.pathname.length <= 1) throw new Error(`DATABASE_URL: name the database, as in postgres://user:password@host:5432/blog (got ${settings.displayUrl})`);
+
+  return {
+    name: 'postgres',
+    displayUrl: settings.displayUrl,
+
+    createDatabase(): Kysely<Database> {
+      const pool = new pg.Pool({
+        connectionString: settings.url.toString(),
+        max: options.poolSize,
+        connectionTimeoutMillis: settings.connectTimeoutMs,
+        keepAlive: true,
+        application_name: 'blog-server',
+        types,
+      });
+      // An idle client whose connection dies is reported here; without a listener the process would exit.
+      // pg has already removed it from the pool, and the next request reports the outage itself.
+      pool.on('error', () => {});
+      return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, settings) }) });
+    },
+
+    addIdColumn(table) {
+      return table.addColumn('id', 'integer', (column) => column.primaryKey().generatedByDefaultAsIdentity());
+    },
+
+    longTextType: sql`text`,
+
+    titleContains(keyword) {
+      return sql<boolean>`title ilike ${`%${escapeLike(keyword)}%`} escape '\\'`;
+    },
+
+    async insertId(db: BlogDatabase, table, values) {
+      const row = await db.insertInto(table).values(values as never).returning('id').executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+
+    async indexExists(db, table, index) {
+      const { rows } = await sql<{ found: number }>`select 1 as found from pg_indexes
+        where schemaname = current_schema() and tablename = ${table} and indexname = ${index} limit 1`.execute(db);
+      return rows.length > 0;
+    },
+
+    async widenCourseColumns(db) {
+      const widths: Record<string, number> = { 'users.username': 64, 'users.password': 255, 'users.realname': 64, 'blogs.title': 1024, 'blogs.author': 64 };
+      const { rows } = await sql<{ table: string; column: string; length: number | null }>`select table_name as table, column_name as column,
+          character_maximum_length as length
+        from information_schema.columns where table_schema = current_schema() and table_name in ('users', 'blogs')`.execute(db);
+      for (const row of rows) {
+        const wanted = widths[`${row.table}.${row.column}`];
+        if (wanted === undefined || row.length === null || row.length >= wanted) continue;
+        await sql`alter table ${sql.id(row.table)} alter column ${sql.id(row.column)} type varchar(${sql.raw(String(wanted))})`.execute(db);
+      }
+    },
+
+    async createCountTriggers(db) {
+      await sql`create or replace function blog_counts_maintain() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' or (tg_op = 'UPDATE' and old.author is distinct from new.author) then
+            insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = blog_counts.n + 1;
+          end if;
+          if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.author is distinct from new.author) then
+            update blog_counts set n = n - 1 where author = old.author;
+          end if;
+          if tg_op = 'INSERT' then
+            update blog_total set n = n + 1 where id = 1;
+          elsif tg_op = 'DELETE' then
+            update blog_total set n = n - 1 where id = 1;
+          end if;
+          return null;
+        end $$`.execute(db);
+      await sql`create or replace trigger blogs_count_insert after insert on blogs for each row execute function blog_counts_maintain()`.execute(db);
+      await sql`create or replace trigger blogs_count_delete after delete on blogs for each row execute function blog_counts_maintain()`.execute(db);
+      await sql`create or replace trigger blogs_count_author after update of author on blogs for each row execute function blog_counts_maintain()`.execute(db);
+    },
+
+    async dropCountTriggers(db) {
+      for (const name of ['blogs_count_insert', 'blogs_count_delete', 'blogs_count_author']) {
+        await sql`drop trigger if exists ${sql.id(name)} on blogs`.execute(db);
+      }
+      await sql`drop function if exists blog_counts_maintain()`.execute(db);
+    },
+  };
+}
