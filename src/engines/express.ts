@@ -67,15 +67,15 @@ export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticF
   // Native's node:querystring keeps at most 1000 keys silently; no 413 for more.
   const parseForm = express.urlencoded({ extended: false, limit: bodyLimitBytes, inflate: false, parameterLimit: Infinity });
 
-  // The login check itself runs inside `api.run`, after the body is read, so that every engine gives
-  // the same answer to an anonymous request with a bad body (MALFORMED_BODY) and the same 503 when
-  // the session store fails. This step marks where the course's `loginCheck` sits in the chain.
   // body-parser reads an oversize body to its end before failing; a declared one is refused at once,
   // as native does, and the connection closed (see renderError).
   const refuseDeclaredOversize: RequestHandler = (request, _response, next) => {
     next(Number(request.headers['content-length']) > bodyLimitBytes ? new BlogError('BODY_TOO_LARGE', `最多 ${bodyLimitBytes} 字节`) : undefined);
   };
 
+  // The login check itself runs inside `api.run`, after the body is read, so that every engine gives
+  // the same answer to an anonymous request with a bad body (MALFORMED_BODY) and the same 503 when
+  // the session store fails. This step marks where the course's `loginCheck` sits in the chain.
   const loginCheck: RequestHandler = (_request, _response, next) => next();
 
   const runRoute = (route: Route): RequestHandler => async (request, response) => {
@@ -105,11 +105,11 @@ export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticF
     const prefix = route.path.slice(0, cut);
     let router = routers.get(prefix);
     if (!router) routers.set(prefix, (router = express.Router({ caseSensitive: true, strict: true })));
-    const guard = route.auth === 'user' ? [loginCheck] : [];
+    const handlers = [...(route.auth === 'user' ? [loginCheck] : []), runRoute(route)];
     for (const method of route.methods) {
       // Bodies are parsed on POST only (GET bodies are never read, as native).
-      if (method === 'POST') router.post(route.path.slice(cut), refuseDeclaredOversize, parseJson, parseForm, ...guard, runRoute(route));
-      else router.get(route.path.slice(cut), ...guard, runRoute(route));
+      if (method === 'POST') router.post(route.path.slice(cut), refuseDeclaredOversize, parseJson, parseForm, ...handlers);
+      else router.get(route.path.slice(cut), ...handlers);
     }
   }
   for (const [prefix, router] of routers) {
