@@ -1,0 +1,56 @@
+/**
+ * The order of the run, one server at a time. Each engine is measured right after the bare app it is
+ * held against, and its 100k and 1k lists back to back, so ratios compare neighbours in time; writes
+ * come last, so every read sees the seeded data only.
+ */
+import type { BackendKind, DatasetName } from './databases.ts';
+import { endpointNames, type EndpointName } from './endpoints.ts';
+import { blogServer, rawCeiling, referenceOf, type ServerSpec } from './lineup.ts';
+
+export interface Step {
+  server: ServerSpec;
+  dataset: DatasetName;
+  endpoints: EndpointName[];
+}
+
+const datasetNames: readonly DatasetName[] = ['1k', '100k'];
+const reads: EndpointName[] = ['detail', 'list', 'list-author'];
+
+export class PlanError extends Error {}
+
+export function fullPlan(engines: readonly string[], backend: BackendKind): Step[] {
+  const steps: Step[] = [{ server: rawCeiling, dataset: '100k', endpoints: ['detail'] }];
+  for (const engine of engines) {
+    const reference = referenceOf(engine, backend);
+    if (reference) steps.push({ server: reference, dataset: '100k', endpoints: ['detail'] });
+    steps.push({ server: blogServer(engine), dataset: '100k', endpoints: reads });
+    steps.push({ server: blogServer(engine), dataset: '1k', endpoints: [...reads].reverse() });
+  }
+  if (engines.includes('native')) steps.push({ server: blogServer('native', 'combined'), dataset: '100k', endpoints: ['detail'] });
+  for (const engine of engines) steps.push({ server: blogServer(engine), dataset: '100k', endpoints: ['login', 'create'] });
+  return steps;
+}
+
+/**
+ * Keeps what `BENCH_ONLY` names: tokens are endpoint, server or dataset names; within a kind any
+ * token matches, across kinds all must (`native,detail` = native's detail reads).
+ */
+export function filterPlan(steps: Step[], only: readonly string[]): Step[] {
+  if (only.length === 0) return steps;
+  const servers = new Set(steps.map((step) => step.server.name));
+  const unknown = only.filter((token) => !servers.has(token) && !(endpointNames as readonly string[]).includes(token) && !(datasetNames as readonly string[]).includes(token));
+  if (unknown.length > 0) {
+    throw new PlanError(`BENCH_ONLY: unknown ${unknown.join(', ')} (endpoints: ${endpointNames.join(', ')}; servers: ${[...servers].join(', ')}; datasets: ${datasetNames.join(', ')})`);
+  }
+  const wantedServers = only.filter((token) => servers.has(token));
+  const wantedEndpoints = only.filter((token) => (endpointNames as readonly string[]).includes(token));
+  const wantedDatasets = only.filter((token) => (datasetNames as readonly string[]).includes(token));
+  const kept: Step[] = [];
+  for (const step of steps) {
+    if (wantedServers.length > 0 && !wantedServers.includes(step.server.name)) continue;
+    if (wantedDatasets.length > 0 && !wantedDatasets.includes(step.dataset)) continue;
+    const endpoints = wantedEndpoints.length > 0 ? step.endpoints.filter((name) => wantedEndpoints.includes(name)) : step.endpoints;
+    if (endpoints.length > 0) kept.push({ ...step, endpoints });
+  }
+  return kept;
+}

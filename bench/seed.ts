@@ -1,0 +1,94 @@
+/**
+ * Seeds one database through blog-server's own storage layer (so every backend works): migrations,
+ * the demo users by the CLI's `demo` command, then N blogs of 1–2 KB by several authors with
+ * increasing `createtime`, 500 rows an insert (the count triggers keep `X-Total-Count` right).
+ */
+import { join } from 'node:path';
+import type { Insertable } from 'kysely';
+import type { BlogsTable } from '../src/storage/database.ts';
+import { openStorage } from '../src/storage/storage.ts';
+import { blogContent, blogTitle, randomSource } from './content.ts';
+import { runCommand } from './processes.ts';
+
+const authors = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu'] as const;
+const batchSize = 500;
+/** SQLite commits once per this many rows rather than once per insert. */
+const rowsPerSqliteTransaction = 10_000;
+/** Seeded blogs start here, one a minute (plus jitter that keeps the order). */
+const firstCreatetime = Date.UTC(2024, 0, 1);
+
+export interface SeedContext {
+  /** `dist/cli/main.js`, whose `demo` command creates zhangsan and lisi (password 123). */
+  cli: string;
+  /** Working directory and log dir for the CLI. */
+  tmpDir: string;
+}
+
+export interface SeededDatabase {
+  url: string;
+  blogs: number;
+  /** A blog in the middle of the table: the one every detail read asks for. */
+  detailId: number;
+}
+
+function* batches(count: number): Generator<Insertable<BlogsTable>[]> {
+  const random = randomSource(count);
+  for (let start = 0; start < count; start += batchSize) {
+    const rows: Insertable<BlogsTable>[] = [];
+    for (let n = start; n < Math.min(count, start + batchSize); n += 1) {
+      rows.push({
+        title: blogTitle(random, n + 1),
+        content: blogContent(random),
+        author: authors[Math.floor(random() * authors.length)] ?? 'zhangsan',
+        createtime: firstCreatetime + n * 60_000 + Math.floor(random() * 30_000),
+        updatetime: null,
+      });
+    }
+    yield rows;
+  }
+}
+
+async function createDemoUsers(url: string, { cli, tmpDir }: SeedContext): Promise<void> {
+  await runCommand(process.execPath, [cli, 'demo'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'development',
+    DATABASE_URL: url,
+    SESSION_STORE: 'memory',
+    LOG_DIR: join(tmpDir, 'logs'),
+    ACCESS_LOG: 'off',
+  }, tmpDir);
+}
+
+export async function seedDatabase(url: string, count: number, context: SeedContext): Promise<SeededDatabase> {
+  const storage = openStorage(url, { poolSize: 10, sqliteBusyTimeoutMs: 5_000 });
+  try {
+    await storage.migrate();
+    await createDemoUsers(url, context);
+    // The demo posts are dated now and would lead every list; the dataset is the seeded blogs only.
+    await storage.db.deleteFrom('blogs').execute();
+    if (storage.dialect.name === 'sqlite') {
+      let pending: Insertable<BlogsTable>[][] = [];
+      const commit = async () => {
+        const chunk = pending;
+        pending = [];
+        await storage.db.transaction().execute(async (trx) => {
+          for (const rows of chunk) await trx.insertInto('blogs').values(rows).execute();
+        });
+      };
+      for (const rows of batches(count)) {
+        pending.push(rows);
+        if (pending.length * batchSize >= rowsPerSqliteTransaction) await commit();
+      }
+      if (pending.length > 0) await commit();
+    } else {
+      for (const rows of batches(count)) await storage.db.insertInto('blogs').values(rows).execute();
+    }
+    const middle = await storage.db.selectFrom('blogs').select('id').orderBy('id').limit(1).offset(Math.floor(count / 2)).executeTakeFirstOrThrow();
+    const total = await storage.db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
+    if (Number(total?.n) !== count) throw new Error(`bench: seeded ${count} blogs but blog_total says ${String(total?.n)}`);
+    return { url, blogs: count, detailId: Number(middle.id) };
+  } finally {
+    await storage.close();
+  }
+}

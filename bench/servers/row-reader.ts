@@ -1,0 +1,94 @@
+/**
+ * Reads one blog by id with a prepared statement, from the backend a URL names: better-sqlite3 for a
+ * SQLite path, mysql2 for `mysql://`, pg for `postgres://`. It is what every reference server pays.
+ */
+import type { RowDataPacket } from 'mysql2';
+import { sqlitePathOf } from '../../src/storage/connect.ts';
+
+/** A blog as the API sends it, keys in the order of blog-server's `toBlog`, so the JSON is identical. */
+export interface BlogRecord {
+  id: number;
+  title: string;
+  content: string;
+  createtime: number;
+  author: string;
+  updatetime: number | null;
+}
+
+type Integer = number | string | bigint;
+
+interface RawRow {
+  id: Integer;
+  title: string;
+  content: string;
+  createtime: Integer;
+  author: string;
+  updatetime: Integer | null;
+}
+
+export interface RowReader {
+  /** Synchronous on SQLite (better-sqlite3 is), a promise on a network database. */
+  read(id: number): BlogRecord | undefined | Promise<BlogRecord | undefined>;
+  close(): Promise<void>;
+}
+
+const columns = 'id, title, content, createtime, author, updatetime';
+
+function toRecord(row: RawRow | undefined): BlogRecord | undefined {
+  if (row === undefined) return undefined;
+  return {
+    id: Number(row.id),
+    title: row.title,
+    content: row.content,
+    createtime: Number(row.createtime),
+    author: row.author,
+    updatetime: row.updatetime === null ? null : Number(row.updatetime),
+  };
+}
+
+async function sqliteReader(path: string): Promise<RowReader> {
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(path, { readonly: true, fileMustExist: true });
+  const statement = database.prepare<[number], RawRow>(`select ${columns} from blogs where id = ?`);
+  return {
+    read: (id) => toRecord(statement.get(id)),
+    close: async () => void database.close(),
+  };
+}
+
+async function mysqlReader(url: string, poolSize: number): Promise<RowReader> {
+  const mysql = await import('mysql2/promise');
+  const pool = mysql.createPool({ uri: url, connectionLimit: poolSize });
+  const text = `select ${columns} from blogs where id = ?`;
+  return {
+    async read(id) {
+      // execute() prepares the statement once per connection and reuses it.
+      const [rows] = await pool.execute<(RawRow & RowDataPacket)[]>(text, [id]);
+      return toRecord(rows[0]);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function postgresReader(url: string, poolSize: number): Promise<RowReader> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const text = `select ${columns} from blogs where id = $1`;
+  return {
+    async read(id) {
+      // A named query is prepared once per connection.
+      const result = await pool.query<RawRow>({ name: 'bench_blog_detail', text, values: [id] });
+      return toRecord(result.rows[0]);
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Opens the reader for `url` (a SQLite path, `mysql://…` or `postgres://…`). */
+export function openRowReader(url: string, poolSize = 10): Promise<RowReader> {
+  const path = sqlitePathOf(url);
+  if (path !== undefined) return sqliteReader(path);
+  if (/^(mysql|mariadb):/i.test(url)) return mysqlReader(url.replace(/^mariadb:/i, 'mysql:'), poolSize);
+  if (/^postgres(ql)?:/i.test(url)) return postgresReader(url, poolSize);
+  throw new Error(`unsupported database URL for the reference servers: ${url}`);
+}
