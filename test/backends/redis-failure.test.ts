@@ -6,6 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { connectRedis } from '../../src/sessions/redis-client.ts';
+import { RedisSessionStore } from '../../src/sessions/redis-store.ts';
 import { Client, assertEnvelope, type Reply } from '../helpers/client.ts';
 import { createRedisPrefix, serviceUrls, skipUnless, type TestResource } from '../helpers/databases.ts';
 import { eventually, timed } from '../helpers/eventually.ts';
@@ -52,12 +54,13 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
       () => new Client(anonymous.baseUrl).post('/api/user/login', { username: 'lisi', password: '123' }),
     ];
     for (const request of needsSession) {
-      const { value: reply, ms } = await timed(request);
+      const { value: reply, ms } = await timed(request, boundMs);
       assertServiceUnavailable(reply);
       assert.ok(ms < boundMs, `answered in ${Math.round(ms)} ms, bound ${boundMs} ms`);
     }
-    assertEnvelope(await anonymous.get('/api/blog/list'), 200, 0);
-    assertEnvelope(await anonymous.get('/api/blog/detail?id=1'), 200, 0);
+    for (const path of ['/api/blog/list', '/api/blog/detail?id=1']) {
+      assertEnvelope((await timed(() => anonymous.get(path), boundMs)).value, 200, 0);
+    }
   }
 
   async function checkRecovered(): Promise<void> {
@@ -74,7 +77,7 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
     try {
       await checkOutage(storeTimeoutMs + slackMs);
     } finally {
-      proxy.restore();
+      await proxy.restore();
     }
     await checkRecovered();
   });
@@ -85,8 +88,36 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
     try {
       await checkOutage(storeTimeoutMs + slackMs);
     } finally {
-      proxy.restore();
+      await proxy.restore();
     }
     await checkRecovered();
+  });
+});
+
+describe('the shared Redis client', { skip: skipUnless(['redis'], 'the Redis client failure test') }, () => {
+  it('fails calls at once while Redis is away (no offline queue), and reconnects by itself', async () => {
+    const prefix = await createRedisPrefix();
+    const target = new URL(serviceUrls.redis);
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+    const redis = await connectRedis(proxy.route(prefix.url), { commandTimeoutMs: 5_000, log: () => {} });
+    try {
+      const store = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });
+      const user = { userId: 1, username: 'zhangsan', realname: '张三' };
+      await store.set('k', user, 60);
+      await proxy.refuse();
+      await eventually(() => !redis.client.isReady, 5_000, 'the client notices');
+      // Well under any deadline of ours: calls are refused while it reconnects, not queued until Redis returns.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const { value: refused, ms } = await timed(() => store.get('k').then(() => false, () => true), 1_000);
+        assert.ok(refused && ms < 200, `attempt ${attempt}: ${refused ? 'refused' : 'answered'} after ${Math.round(ms)} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await proxy.restore();
+      await eventually(async () => (await store.get('k').catch(() => undefined))?.username === 'zhangsan', 10_000, 'the client reconnects');
+    } finally {
+      await redis.close();
+      await proxy.close();
+      await prefix.drop();
+    }
   });
 });

@@ -1,12 +1,12 @@
 /**
  * A TCP proxy on 127.0.0.1 that a test controls, put between the server under test and a database or
  * Redis to fail the backend on demand: `cut()` is a backend that died (open connections reset, new
- * ones refused at once), `freeze()` one that hangs (connections stay open, nothing comes back), and
- * `restore()` brings it back.
+ * ones reset as they come), `refuse()` a host with nothing listening (connections refused),
+ * `freeze()` one that hangs (connections stay open, nothing comes back), and `restore()` brings it back.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-type Mode = 'open' | 'cut' | 'frozen';
+type Mode = 'open' | 'cut' | 'frozen' | 'refused';
 
 interface Pair {
   client: Socket;
@@ -20,6 +20,8 @@ export class TcpProxy {
   readonly #target: { host: string; port: number };
   readonly #pairs = new Set<Pair>();
   #mode: Mode = 'open';
+  /** The port, remembered while nothing listens on it. */
+  #port = 0;
   /** Connections accepted so far. */
   accepted = 0;
 
@@ -41,6 +43,7 @@ export class TcpProxy {
   }
 
   get port(): number {
+    if (this.#mode === 'refused') return this.#port;
     const address = this.#server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy is not listening');
     return address.port;
@@ -64,13 +67,28 @@ export class TcpProxy {
     for (const pair of this.#pairs) this.#drop(pair);
   }
 
+  /** Nothing listens any more: open connections are reset, new ones refused (ECONNREFUSED). */
+  async refuse(): Promise<void> {
+    const port = this.port;
+    this.cut();
+    this.#mode = 'refused';
+    this.#port = port;
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
   /** The backend hangs: connections stay open (new ones are accepted) but nothing is delivered. */
   freeze(): void {
     this.#mode = 'frozen';
   }
 
-  /** The backend is back; bytes held while frozen are delivered. */
-  restore(): void {
+  /** The backend is back (on the same port); bytes held while frozen are delivered. */
+  async restore(): Promise<void> {
+    if (this.#mode === 'refused') {
+      await new Promise<void>((resolve, reject) => {
+        this.#server.once('error', reject);
+        this.#server.listen(this.#port, '127.0.0.1', () => resolve());
+      });
+    }
     this.#mode = 'open';
     for (const pair of this.#pairs) {
       for (const chunk of pair.held.toUpstream.splice(0)) pair.upstream.write(chunk);
@@ -79,6 +97,7 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
+    if (this.#mode === 'refused') return;
     this.cut();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
