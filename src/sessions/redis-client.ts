@@ -97,15 +97,18 @@ export async function connectRedis(url: string, options: RedisOptions): Promise<
 
   let lastError: unknown;
   let up = false;
+  let outage = false;
   client.on('error', (error: unknown) => {
     lastError = error;
-    // One line per outage, not one per reconnect attempt.
+    // One line per outage, not one per reconnect attempt; failures at boot are reported by the deadline.
     if (up) log(`redis ${target.displayUrl}: connection lost (${messageOf(error)}); reconnecting`, error);
+    outage ||= up;
     up = false;
   });
   client.on('ready', () => {
-    if (!up && lastError !== undefined) log(`redis ${target.displayUrl}: connected again`);
+    if (outage) log(`redis ${target.displayUrl}: connected again`);
     up = true;
+    outage = false;
   });
 
   const connecting = client.connect();
