@@ -3,29 +3,15 @@
  * from the shared route table, express.json / express.urlencoded on POST routes, a login-check step,
  * and one 4-argument error middleware that renders every failure through the shared envelope.
  */
-import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { BlogError } from '../core/errors.ts';
 import type { Api } from '../http/api.ts';
+import { hasBody, isJsonRequest } from '../http/body.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { splitUrl } from '../http/query.ts';
 import type { Route } from '../http/routes.ts';
 import { writeResponse } from '../http/write-response.ts';
 import type { Engine } from './engine.ts';
-
-function mediaTypeOf(request: IncomingMessage): string {
-  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** JSON as the native engine reads it: `application/json` and any `+json` type. */
-function isJsonRequest(request: IncomingMessage): boolean {
-  const mediaType = mediaTypeOf(request);
-  return mediaType === 'application/json' || mediaType.endsWith('+json');
-}
-
-function hasBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-}
 
 function isParserError(error: unknown): error is Error & { type: string; status: number } {
   return error instanceof Error && 'type' in error && typeof error.type === 'string' && 'status' in error && typeof error.status === 'number';

@@ -3,32 +3,18 @@
  * failure through the shared envelope (Koa's own handler drops the headers set before), then a
  * @koa/router per resource built from the shared route table, with @koa/bodyparser on POST routes.
  */
-import type { IncomingMessage } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { bodyParser } from '@koa/bodyparser';
 import { Router, type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
 import { BlogError } from '../core/errors.ts';
 import type { Api } from '../http/api.ts';
+import { hasBody, isJsonRequest, mediaTypeOf } from '../http/body.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import type { ApiResponse } from '../http/envelope.ts';
 import { splitUrl } from '../http/query.ts';
 import type { Route } from '../http/routes.ts';
 import type { Engine, StaticHandler } from './engine.ts';
-
-function mediaTypeOf(request: IncomingMessage): string {
-  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** JSON as the native engine reads it: `application/json` and any `+json` type. */
-function isJsonRequest(request: IncomingMessage): boolean {
-  const mediaType = mediaTypeOf(request);
-  return mediaType === 'application/json' || mediaType.endsWith('+json');
-}
-
-function hasBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-}
 
 /** co-body's errors become catalogue errors with the native engine's messages. */
 function fromBodyParser(error: Error, limit: number): Error {

@@ -4,15 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlogError } from '../core/errors.ts';
-import { readBody } from '../http/body.ts';
+import { hasBody, readBody } from '../http/body.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { splitUrl } from '../http/query.ts';
 import { writeResponse } from '../http/write-response.ts';
 import type { Engine } from './engine.ts';
-
-function hasBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-}
 
 export const nativeEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
   async function serveApi(request: IncomingMessage, response: ServerResponse, path: string, search: string): Promise<void> {

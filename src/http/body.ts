@@ -7,12 +7,20 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { BlogError } from '../core/errors.ts';
 
-function mediaTypeOf(request: IncomingMessage): string {
+/** The media type of the body, lower-case, without parameters. */
+export function mediaTypeOf(request: IncomingMessage): string {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-function isJson(mediaType: string): boolean {
+/** JSON as every engine reads it: `application/json` and any `+json` type. */
+export function isJsonRequest(request: IncomingMessage): boolean {
+  const mediaType = mediaTypeOf(request);
   return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+/** Whether the request announces a body (a length or chunked encoding). */
+export function hasBody(request: IncomingMessage): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 /** Reads the whole body, rejecting as soon as it passes `limit` bytes. */
@@ -41,14 +49,13 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
 export async function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readRawBody(request, limit);
   if (raw.length === 0) return undefined;
-  const mediaType = mediaTypeOf(request);
-  if (isJson(mediaType)) {
+  if (isJsonRequest(request)) {
     try {
       return JSON.parse(raw.toString('utf8'));
     } catch {
       throw new BlogError('MALFORMED_BODY', 'JSON 格式错误');
     }
   }
-  if (mediaType === 'application/x-www-form-urlencoded') return { ...parseForm(raw.toString('utf8')) };
+  if (mediaTypeOf(request) === 'application/x-www-form-urlencoded') return { ...parseForm(raw.toString('utf8')) };
   return undefined;
 }
