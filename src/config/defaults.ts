@@ -16,6 +16,39 @@ export const defaults = {
   /** How long SQLite waits for another process's write lock before failing, ms. @default 5000 */
   sqliteBusyTimeoutMs: 5_000,
 
+  /** MySQL/PostgreSQL timeouts, set per `DATABASE_URL` with `?connectTimeout=` and `?queryTimeout=`. */
+  networkDatabase: {
+    /** Opening a connection, or waiting for a free one of the pool (`?connectTimeout=` in ms). @default 5000 */
+    connectTimeoutMs: 5_000,
+    /**
+     * Deadline of one SELECT, INSERT, UPDATE or DELETE (`?queryTimeout=` in ms); past it the connection
+     * is destroyed and the request answers 503. Schema changes and lock waits have none: a migration
+     * of a large course table may take minutes. @default 10000
+     */
+    queryTimeoutMs: 10_000,
+  },
+  /** The Redis client (`REDIS_URL`, `?prefix=` sets the key prefix). */
+  redis: {
+    /** Namespace of every key blog-server writes (`?prefix=` in REDIS_URL). @default 'blog:' */
+    prefix: 'blog:',
+    /** How long one TCP connect may take, ms. @default 2000 */
+    connectTimeoutMs: 2_000,
+    /** How long the server waits for Redis at start before exiting with a message, ms. @default 5000 */
+    bootTimeoutMs: 5_000,
+    /** A connection silent this long is dropped and reopened (a hung Redis), ms. @default 5000 */
+    socketTimeoutMs: 5_000,
+    /** An idle connection sends PING this often, so a healthy one is never silent that long, ms. @default 1000 */
+    pingIntervalMs: 1_000,
+    /** Reconnect backoff: 50 ms doubling up to this, plus up to 50 ms of jitter, for ever. @default 2000 */
+    reconnectMaxDelayMs: 2_000,
+    /**
+     * Commands awaiting a reply, at most; more fail at once. A healthy Redis never has this many
+     * outstanding; a hung one would otherwise collect every command sent to it, and the writes would
+     * keep its socket from ever timing out. @default 1000
+     */
+    maxPendingCommands: 1_000,
+  },
+
   /** Largest accepted request body (`BODY_LIMIT`, bytes); over it → 413 BODY_TOO_LARGE. @default 1 MiB */
   bodyLimitBytes: 1024 * 1024,
 

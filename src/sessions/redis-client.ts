@@ -9,29 +9,12 @@
  * and the callers' own deadline around every call.
  */
 import { createClient, type RedisClientType } from 'redis';
+import { defaults } from '../config/defaults.ts';
 
 export type RedisClient = RedisClientType;
 
-export const redisDefaults = {
-  /** Namespace of every key blog-server writes (`?prefix=` in REDIS_URL). @default 'blog:' */
-  prefix: 'blog:',
-  /** How long one TCP connect may take, ms. @default 2000 */
-  connectTimeoutMs: 2_000,
-  /** How long the server waits for Redis at start before exiting with a message, ms. @default 5000 */
-  bootTimeoutMs: 5_000,
-  /** A connection silent this long is dropped and reopened (a hung Redis), ms. @default 5000 */
-  socketTimeoutMs: 5_000,
-  /** An idle connection sends PING this often, so a healthy one is never silent that long, ms. @default 1000 */
-  pingIntervalMs: 1_000,
-  /** Reconnect backoff: 50 ms doubling up to this, plus up to 50 ms of jitter, for ever. @default 2000 */
-  reconnectMaxDelayMs: 2_000,
-  /**
-   * Commands awaiting a reply, at most; more fail at once. A healthy Redis never has this many
-   * outstanding; a hung one would otherwise collect every command sent to it, and the writes would
-   * keep its socket from ever timing out. @default 1000
-   */
-  maxPendingCommands: 1_000,
-} as const;
+/** The Redis client's settings (`src/config/defaults.ts`). */
+export const redisDefaults = defaults.redis;
 
 export interface RedisOptions {
   /** Deadline of a command still waiting to be written; callers also put their own deadline around each call. */

@@ -4,6 +4,9 @@ import type { StorageDialect, StorageOptions } from './dialects/dialect.ts';
 import { mysqlDialect } from './dialects/mysql.ts';
 import { postgresDialect } from './dialects/postgres.ts';
 import { sqliteDialect } from './dialects/sqlite.ts';
+import { maskUrl } from './mask-url.ts';
+
+export { maskUrl };
 
 /** A SQLite path from `./x.db`, `/abs/x.db`, `sqlite:x.db`, `sqlite:///abs/x.db` or `sqlite::memory:`. */
 export function sqlitePathOf(url: string): string | undefined {
@@ -13,17 +16,6 @@ export function sqlitePathOf(url: string): string | undefined {
   if (rest === ':memory:' || rest === '//:memory:') return ':memory:';
   if (rest.startsWith('//')) return resolve(decodeURIComponent(rest.slice(2)));
   return resolve(decodeURIComponent(rest));
-}
-
-/** Masks the password of a URL for messages: `mysql://root:***@host/db`. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 export type DialectFactory = (url: string, options: StorageOptions) => StorageDialect;

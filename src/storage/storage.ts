@@ -1,5 +1,6 @@
 /** Storage: one database behind the repositories the core needs, its migrations, and its lifecycle. */
 import { Migrator, type MigrationResultSet } from 'kysely';
+import { BlogError } from '../core/errors.ts';
 import type { BlogRepository, UserRepository } from '../core/ports.ts';
 import { blogRepository } from './blog-repository.ts';
 import { dialectFor } from './connect.ts';
@@ -36,8 +37,11 @@ export function openStorage(url: string, options: StorageOptions): Storage {
       });
       const outcome: MigrationResultSet = await migrator.migrateToLatest();
       if (outcome.error) {
-        const failed = outcome.results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`migration ${failed} failed on ${dialect.displayUrl}: ${String(outcome.error)}`, { cause: outcome.error });
+        // An unreachable database already names itself (`database <url> unreachable: <reason>`).
+        if (outcome.error instanceof BlogError) throw new Error(`DATABASE_URL: ${String(outcome.error)}`);
+        const failed = outcome.results?.find((result) => result.status === 'Error')?.migrationName;
+        const what = failed === undefined ? 'migrating' : `migration ${failed}`;
+        throw new Error(`${what} failed on ${dialect.displayUrl}: ${String(outcome.error)}`, { cause: outcome.error });
       }
       return (outcome.results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     },

@@ -76,6 +76,8 @@ describe('defaults', () => {
   it('pins every default and limit', () => {
     assert.deepEqual({ ...defaults, usernamePattern: defaults.usernamePattern.source }, {
       port: 8000, host: '0.0.0.0', databaseUrl: './data/blog.db', engine: 'native', databasePoolSize: 10, sqliteBusyTimeoutMs: 5_000,
+      networkDatabase: { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
+      redis: { prefix: 'blog:', connectTimeoutMs: 2_000, bootTimeoutMs: 5_000, socketTimeoutMs: 5_000, pingIntervalMs: 1_000, reconnectMaxDelayMs: 2_000, maxPendingCommands: 1_000 },
       bodyLimitBytes: 1_048_576, titleMaxLength: 100, contentMaxLength: 100_000, usernamePattern: '^[\\p{L}\\p{N}_.-]{2,32}$',
       realnameMaxLength: 32, passwordMinLength: 8, passwordMaxLength: 256, listDefaultPageSize: 100, listMaxPageSize: 500,
       listHardMaxPageSize: 1_000, sessionCookieName: 'blog_sid', sessionTtlSeconds: 86_400, sessionStore: 'sqlite',

@@ -5,19 +5,12 @@
  * dialects' pool adapters, so every query of every repository and migration is covered and the
  * repositories stay free of driver knowledge. Other errors (a constraint, a syntax error) pass as they are.
  */
+import { defaults } from '../../config/defaults.ts';
 import { BlogError } from '../../core/errors.ts';
-import { maskUrl } from '../connect.ts';
+import { maskUrl } from '../mask-url.ts';
 
-export const networkDefaults = {
-  /** Opening a connection, or waiting for a free one of the pool (`?connectTimeout=` in ms). @default 5000 */
-  connectTimeoutMs: 5_000,
-  /**
-   * Deadline of one SELECT, INSERT, UPDATE or DELETE (`?queryTimeout=` in ms); past it the connection
-   * is destroyed and the request answers 503. Schema changes and lock waits have none: a migration
-   * of a large course table may take minutes. @default 10000
-   */
-  queryTimeoutMs: 10_000,
-} as const;
+/** The timeouts of MySQL/PostgreSQL connections (`src/config/defaults.ts`). */
+export const networkDefaults = defaults.networkDatabase;
 
 export interface NetworkSettings {
   /** The URL without blog-server's own parameters, for the driver. */
