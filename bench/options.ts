@@ -7,6 +7,8 @@ export interface BenchOptions {
   warmupSeconds: number;
   /** Concurrent connections for reads (`BENCH_CONNECTIONS`). @default 50 */
   connections: number;
+  /** Times the plan runs; each row reports the median (`BENCH_ROUNDS`). @default 1 */
+  rounds: number;
   /** `BENCH_ONLY`: endpoint, server and dataset names to keep; empty keeps everything. */
   only: string[];
   /** `DATABASE_URL` when it names a MySQL/MariaDB or PostgreSQL server; SQLite temp files otherwise. */
@@ -38,6 +40,7 @@ export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
     durationSeconds: positive(env, 'BENCH_DURATION', 8, 3_600),
     warmupSeconds: 2,
     connections: positive(env, 'BENCH_CONNECTIONS', 50, 1_000),
+    rounds: positive(env, 'BENCH_ROUNDS', 1, 20),
     only: (env.BENCH_ONLY ?? '').split(',').map((token) => token.trim()).filter((token) => token !== ''),
     databaseUrl: databaseUrl !== undefined && isNetworkDatabase(databaseUrl) ? databaseUrl : undefined,
     redisUrl,

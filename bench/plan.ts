@@ -18,6 +18,11 @@ const reads: EndpointName[] = ['detail', 'list', 'list-author'];
 
 export class PlanError extends Error {}
 
+/** Steps that change the database (`create`; `login` adds sessions) run after every round of reads. */
+export function writes(step: Step): boolean {
+  return step.endpoints.some((name) => name === 'create' || name === 'login');
+}
+
 export function fullPlan(engines: readonly string[], backend: BackendKind): Step[] {
   const steps: Step[] = [{ server: rawCeiling, dataset: '100k', endpoints: ['detail'] }];
   for (const engine of engines) {

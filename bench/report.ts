@@ -15,6 +15,39 @@ export interface Row {
   problem?: string;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** One row per server, endpoint and dataset: the median of each figure over the rounds, failures summed. */
+export function mergeRounds(rows: readonly Row[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = `${row.server}\u0000${row.endpoint}\u0000${row.dataset}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0] as Row;
+    const problem = group.find((row) => row.problem !== undefined)?.problem;
+    const results = group.flatMap((row) => (row.result ? [row.result] : []));
+    if (problem !== undefined || results.length === 0) return { ...first, result: undefined, problem: problem ?? 'not measured' };
+    const cpu = results.flatMap((result) => (result.cpuMicrosecondsPerRequest === undefined ? [] : [result.cpuMicrosecondsPerRequest]));
+    return {
+      ...first,
+      result: {
+        requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
+        p50Ms: median(results.map((result) => result.p50Ms)),
+        p99Ms: median(results.map((result) => result.p99Ms)),
+        requests: results.reduce((sum, result) => sum + result.requests, 0),
+        failures: results.reduce((sum, result) => sum + result.failures, 0),
+        cpuMicrosecondsPerRequest: cpu.length === results.length ? median(cpu) : undefined,
+      },
+    };
+  });
+}
+
 export interface Ratio {
   name: string;
   /** req/s of one row over req/s of the other: what the targets are about. */

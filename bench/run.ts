@@ -17,8 +17,8 @@ import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { referenceOf, type RunContext } from './lineup.ts';
 import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
-import { filterPlan, fullPlan, PlanError, type Step } from './plan.ts';
-import { computeRatios, loadAverage, machineLine, renderReport, verdict, type Row } from './report.ts';
+import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
+import { computeRatios, loadAverage, machineLine, mergeRounds, renderReport, verdict, type Row } from './report.ts';
 import { seedDatabase, type SeededDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,7 +41,8 @@ function describeLoad(options: BenchOptions): string {
     const load = loadFor(kind, options);
     return `${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up`;
   };
-  return `autocannon ${version} in the harness process, pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}`;
+  const rounds = options.rounds > 1 ? `; every row is the median of ${options.rounds} rounds (all rounds of reads, then all rounds of writes)` : '';
+  return `autocannon ${version} in the harness process, pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
 }
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -109,12 +110,19 @@ async function main(): Promise<number> {
     console.log(`bench: seeded ${dataset} (${datasetSizes[dataset].toLocaleString('en-US')} blogs) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const rows: Row[] = [];
-  for (const step of steps) {
-    const database = seeded.get(step.dataset);
-    if (!database) throw new Error(`bench: dataset ${step.dataset} was not seeded`);
-    rows.push(...(await runStep(step, database, context, options)));
+  const measuredRows: Row[] = [];
+  // Every round of reads first, then the writes: reads only ever see the seeded rows.
+  for (const phase of [steps.filter((step) => !writes(step)), steps.filter(writes)]) {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      if (options.rounds > 1 && phase.length > 0) console.log(`bench: round ${round} of ${options.rounds}${writes(phase[0] as Step) ? ' (writes)' : ''}`);
+      for (const step of phase) {
+        const database = seeded.get(step.dataset);
+        if (!database) throw new Error(`bench: dataset ${step.dataset} was not seeded`);
+        measuredRows.push(...(await runStep(step, database, context, options)));
+      }
+    }
   }
+  const rows = mergeRounds(measuredRows);
 
   const ratios = computeRatios(rows, engines);
   const datasets = [...seeded.entries()].map(([name, database]) => `${name} = ${database.blogs.toLocaleString('en-US')} blogs (detail reads id ${database.detailId})`);
