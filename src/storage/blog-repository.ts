@@ -18,6 +18,11 @@ export function toBlog(row: BlogRow): Blog {
 }
 
 export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogRepository {
+  // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
+  const byIdQuery = db.selectFrom('blogs').select(blogColumns).where('id', '=', 0).compile();
+  const selectById: (parameters: readonly unknown[]) => Promise<BlogRow[]> =
+    dialect.prepare?.(byIdQuery) ?? (async (parameters) => (await db.executeQuery<BlogRow>({ ...byIdQuery, parameters })).rows);
+
   function filtered(filter: BlogFilter) {
     let query = db.selectFrom('blogs');
     if (filter.author !== undefined) query = query.where('author', '=', filter.author);
@@ -51,7 +56,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogR
     },
 
     async findById(id) {
-      const row = await db.selectFrom('blogs').select(blogColumns).where('id', '=', id).executeTakeFirst();
+      const [row] = await selectById([id]);
       return row && toBlog(row);
     },
 

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type MigrationLockOptions } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, sql, type CompiledQuery, type DialectAdapter, type MigrationLockOptions } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
 
@@ -47,6 +47,7 @@ class ProcessSafeSqliteDialect extends SqliteDialect {
 }
 
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
+  let opened: SqliteDatabase.Database | undefined;
   return {
     name: 'sqlite',
     displayUrl: path,
@@ -57,7 +58,18 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       database.pragma('journal_mode = WAL');
       // FULL: a write the API acknowledged survives a power cut, not only a crash.
       database.pragma('synchronous = FULL');
-      return new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: withStatementCache(database) }) });
+      opened = withStatementCache(database);
+      return new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
+    },
+
+    prepare<R>(query: CompiledQuery<R>) {
+      // Prepared on first use: the tables may not exist until the migrations have run.
+      let statement: SqliteDatabase.Statement | undefined;
+      return async (parameters: readonly unknown[]) => {
+        if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
+        statement ??= opened.prepare(query.sql);
+        return statement.all(...parameters) as R[];
+      };
     },
 
     addIdColumn(table) {
