@@ -128,6 +128,20 @@ export function computeRatios(rows: readonly Row[], engines: readonly { engine: 
   return ratios;
 }
 
+/** The median of each ratio over the rounds; undefined when a round could not compute it. */
+export function medianRatios(rounds: readonly (readonly Ratio[])[]): Ratio[] {
+  const [first = []] = rounds;
+  const over = (values: (number | undefined)[]) => (values.some((value) => value === undefined) ? undefined : median(values as number[]));
+  return first.map((ratio) => {
+    const same = rounds.map((ratios) => ratios.find((candidate) => candidate.name === ratio.name));
+    return {
+      ...ratio,
+      value: over(same.map((candidate) => candidate?.value)),
+      cpuValue: over(same.map((candidate) => candidate?.cpuValue)),
+    };
+  });
+}
+
 export function verdict(ratio: Ratio): 'PASS' | 'FAIL' | 'n/a' | '' {
   if (ratio.target === undefined) return '';
   if (ratio.value === undefined) return 'n/a';

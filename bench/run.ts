@@ -18,7 +18,7 @@ import { referenceOf, type RunContext } from './lineup.ts';
 import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
-import { computeRatios, loadAverage, machineLine, mergeRounds, renderReport, verdict, type Row } from './report.ts';
+import { computeRatios, loadAverage, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
 import { seedDatabase, type SeededDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,7 +41,7 @@ function describeLoad(options: BenchOptions): string {
     const load = loadFor(kind, options);
     return `${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up`;
   };
-  const rounds = options.rounds > 1 ? `; every row is the median of ${options.rounds} rounds (all rounds of reads, then all rounds of writes)` : '';
+  const rounds = options.rounds > 1 ? `; every row is the median of ${options.rounds} rounds (all rounds of reads, then all rounds of writes), every ratio the median of its ${options.rounds} per-round values` : '';
   return `autocannon ${version} in the harness process, pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
 }
 
@@ -110,21 +110,21 @@ async function main(): Promise<number> {
     console.log(`bench: seeded ${dataset} (${datasetSizes[dataset].toLocaleString('en-US')} blogs) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const measuredRows: Row[] = [];
+  const rounds: Row[][] = Array.from({ length: options.rounds }, () => []);
   // Every round of reads first, then the writes: reads only ever see the seeded rows.
   for (const phase of [steps.filter((step) => !writes(step)), steps.filter(writes)]) {
-    for (let round = 1; round <= options.rounds; round += 1) {
-      if (options.rounds > 1 && phase.length > 0) console.log(`bench: round ${round} of ${options.rounds}${writes(phase[0] as Step) ? ' (writes)' : ''}`);
+    for (const [index, roundRows] of rounds.entries()) {
+      if (options.rounds > 1 && phase.length > 0) console.log(`bench: round ${index + 1} of ${options.rounds}${writes(phase[0] as Step) ? ' (writes)' : ''}`);
       for (const step of phase) {
         const database = seeded.get(step.dataset);
         if (!database) throw new Error(`bench: dataset ${step.dataset} was not seeded`);
-        measuredRows.push(...(await runStep(step, database, context, options)));
+        roundRows.push(...(await runStep(step, database, context, options)));
       }
     }
   }
-  const rows = mergeRounds(measuredRows);
-
-  const ratios = computeRatios(rows, engines);
+  const rows = mergeRounds(rounds.flat());
+  // A ratio compares rows measured minutes apart at most: take it within each round, then the median.
+  const ratios = medianRatios(rounds.map((roundRows) => computeRatios(roundRows, engines)));
   const datasets = [...seeded.entries()].map(([name, database]) => `${name} = ${database.blogs.toLocaleString('en-US')} blogs (detail reads id ${database.detailId})`);
   const report = renderReport({
     backend: `${backend.description}; the reference servers read the same database with a prepared statement`,
