@@ -27,7 +27,7 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
       let closing: Promise<void> | undefined;
       resolve({
         server,
-        url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`,
+        url: `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? 'localhost' : shownHost}:${address.port}`,
         close() {
           closing ??= shutdown(server, app, app.config.shutdownTimeoutMs);
           return closing;
