@@ -79,11 +79,12 @@ export function createApi({ routes, services, sessions, cookie, log }: ApiOption
       };
       if (route.auth === 'user') await context.requireUser();
       const outcome = await route.handle(context, services);
+      if (outcome.session === undefined) return success(outcome.data, outcome.headers);
       const headers: Record<string, HeaderValue> = { ...outcome.headers };
       if (outcome.session === 'end') {
         await sessions.destroy(cookieValue);
         headers['Set-Cookie'] = clearSessionCookie(cookie);
-      } else if (outcome.session) {
+      } else {
         // A login always gets a new id; the old session, if any, ends (no fixation).
         await sessions.destroy(cookieValue);
         headers['Set-Cookie'] = sessionSetCookie(await sessions.create(outcome.session.start), cookie);

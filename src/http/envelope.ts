@@ -9,19 +9,22 @@ export type HeaderValue = string | readonly string[];
 
 export interface ApiResponse {
   status: number;
-  headers: Record<string, HeaderValue>;
+  headers: Readonly<Record<string, HeaderValue>>;
   /** The JSON text of the envelope. */
   body: string;
 }
 
 /** Headers every API answer carries: JSON, and never cached (answers depend on the session). */
+const baseHeaders: Readonly<Record<string, HeaderValue>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+
 export function jsonHeaders(): Record<string, HeaderValue> {
-  return { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+  return { ...baseHeaders };
 }
 
-export function success(data: unknown, headers: Record<string, HeaderValue> = {}): ApiResponse {
+export function success(data: unknown, headers?: Record<string, HeaderValue>): ApiResponse {
   const envelope = data === undefined ? { errno: 0 } : { errno: 0, data };
-  return { status: 200, headers: { ...jsonHeaders(), ...headers }, body: JSON.stringify(envelope) };
+  // Most answers add no header: share the frozen base instead of copying it per request.
+  return { status: 200, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body: JSON.stringify(envelope) };
 }
 
 export type ErrorLogger = (message: string, error: unknown) => void;
