@@ -4,7 +4,7 @@
  * on that server and dropped at the end.
  */
 import { join } from 'node:path';
-import { maskUrl } from '../src/storage/connect.ts';
+import { maskUrl } from '../src/storage/mask-url.ts';
 import { onCleanup } from './cleanup.ts';
 
 export type DatasetName = '1k' | '100k';
