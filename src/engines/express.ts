@@ -5,7 +5,6 @@
  */
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { BlogError } from '../core/errors.ts';
-import type { Api } from '../http/api.ts';
 import { hasBody, isJsonRequest } from '../http/body.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { splitUrl } from '../http/query.ts';
@@ -24,16 +23,6 @@ function fromBodyParser(error: unknown, limit: number): unknown {
   if (error.type === 'entity.parse.failed') return new BlogError('MALFORMED_BODY', 'JSON 格式错误', { cause: error });
   // An unsupported charset or content encoding, an aborted upload: the body cannot be read.
   return new BlogError('MALFORMED_BODY', undefined, { cause: error });
-}
-
-/** What the route table says about a request no Express route took: 404, or 405 with `Allow`. */
-function unmatchedError(api: Api, method: string, path: string): unknown {
-  try {
-    api.match(method, path);
-  } catch (error) {
-    return error;
-  }
-  return new BlogError('ROUTE_NOT_FOUND');
 }
 
 export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
@@ -82,7 +71,7 @@ export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticF
       staticFiles(request, response, () => next(new BlogError('ROUTE_NOT_FOUND')));
       return;
     }
-    next(unmatchedError(api, request.method, path));
+    next(api.unmatched(request.method, path));
   };
 
   const routers = new Map<string, Router>();

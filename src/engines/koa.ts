@@ -8,7 +8,6 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router, type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
 import { BlogError } from '../core/errors.ts';
-import type { Api } from '../http/api.ts';
 import { hasBody, isJsonRequest, mediaTypeOf } from '../http/body.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import type { ApiResponse } from '../http/envelope.ts';
@@ -50,16 +49,6 @@ function serveStatic(ctx: Koa.Context, staticFiles: StaticHandler): Promise<bool
       resolve(true);
     });
   });
-}
-
-/** What the route table says about a request no Koa route took: 404, or 405 with `Allow`. */
-function unmatchedError(api: Api, method: string, path: string): unknown {
-  try {
-    api.match(method, path);
-  } catch (error) {
-    return error;
-  }
-  return new BlogError('ROUTE_NOT_FOUND');
 }
 
 export const koaEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
@@ -128,7 +117,7 @@ export const koaEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles
   app.use(async (ctx) => {
     const { path } = splitUrl(ctx.url);
     if (staticFiles && !path.startsWith('/api/') && !(await serveStatic(ctx, staticFiles))) return;
-    throw unmatchedError(api, ctx.method, path);
+    throw api.unmatched(ctx.method, path);
   });
 
   return app.callback();

@@ -36,6 +36,8 @@ export interface Api {
   match(method: string, path: string): Route;
   /** Runs a matched route. Never rejects: every failure is rendered as an envelope. */
   run(route: Route, request: RouteRequest): Promise<ApiResponse>;
+  /** The error for a request no framework route took: METHOD_NOT_ALLOWED for a known path, else ROUTE_NOT_FOUND. */
+  unmatched(method: string, path: string): BlogError;
   /** Renders any failure (a parser's 400/413, a 404) through the one error renderer. */
   fail(error: unknown): ApiResponse;
 }
@@ -95,5 +97,14 @@ export function createApi({ routes, services, sessions, cookie, log }: ApiOption
     }
   }
 
-  return { routes, match, run, fail: (error) => renderError(error, log) };
+  function unmatched(method: string, path: string): BlogError {
+    try {
+      match(method, path);
+    } catch (error) {
+      if (error instanceof BlogError) return error;
+    }
+    return new BlogError('ROUTE_NOT_FOUND');
+  }
+
+  return { routes, match, run, unmatched, fail: (error) => renderError(error, log) };
 }
