@@ -26,17 +26,18 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.D
 }
 
 /**
- * Kysely's SQLite adapter takes no migration lock (it assumes one connection). Several processes
- * starting on one file each have their own, so the lock is a write to the lock row: it takes
- * SQLite's write lock, and the next process waits (busy timeout) and then sees the migrations done.
+ * Kysely's SQLite adapter takes no migration lock (it assumes one connection) and runs migrations
+ * outside a transaction. Several processes starting on one file each have their own connection, so
+ * the lock is `BEGIN IMMEDIATE`: it holds SQLite's write lock from before the migration state is read
+ * until every migration has run; the next process waits (busy timeout), then finds them done.
  */
 class ProcessSafeSqliteAdapter extends SqliteAdapter {
-  override async acquireMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
-    await sql`update ${sql.table(options.lockTable)} set is_locked = 1 where id = ${options.lockRowId}`.execute(db);
+  override async acquireMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    await sql`begin immediate`.execute(db);
   }
 
-  override async releaseMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
-    await sql`update ${sql.table(options.lockTable)} set is_locked = 0 where id = ${options.lockRowId}`.execute(db);
+  override async releaseMigrationLock(db: Kysely<unknown>, _options: MigrationLockOptions): Promise<void> {
+    await sql`commit`.execute(db);
   }
 }
 
