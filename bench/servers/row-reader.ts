@@ -3,28 +3,13 @@
  * SQLite path, mysql2 for `mysql://`, pg for `postgres://`. It is what every reference server pays.
  */
 import type { RowDataPacket } from 'mysql2';
+import type { Blog } from '../../src/core/ports.ts';
+import { toBlog } from '../../src/storage/blog-repository.ts';
 import { sqlitePathOf } from '../../src/storage/connect.ts';
+import type { BlogRow } from '../../src/storage/database.ts';
 
-/** A blog as the API sends it, keys in the order of blog-server's `toBlog`, so the JSON is identical. */
-export interface BlogRecord {
-  id: number;
-  title: string;
-  content: string;
-  createtime: number;
-  author: string;
-  updatetime: number | null;
-}
-
-type Integer = number | string | bigint;
-
-interface RawRow {
-  id: Integer;
-  title: string;
-  content: string;
-  createtime: Integer;
-  author: string;
-  updatetime: Integer | null;
-}
+/** A blog as the API sends it (blog-server's own type), so the JSON is identical. */
+export type BlogRecord = Blog;
 
 export interface RowReader {
   /** Synchronous on SQLite (better-sqlite3 is), a promise on a network database. */
@@ -34,22 +19,15 @@ export interface RowReader {
 
 const columns = 'id, title, content, createtime, author, updatetime';
 
-function toRecord(row: RawRow | undefined): BlogRecord | undefined {
-  if (row === undefined) return undefined;
-  return {
-    id: Number(row.id),
-    title: row.title,
-    content: row.content,
-    createtime: Number(row.createtime),
-    author: row.author,
-    updatetime: row.updatetime === null ? null : Number(row.updatetime),
-  };
+/** blog-server's own row mapping: drivers hand back int8 as numbers, strings or bigints. */
+function toRecord(row: BlogRow | undefined): BlogRecord | undefined {
+  return row === undefined ? undefined : toBlog(row);
 }
 
 async function sqliteReader(path: string): Promise<RowReader> {
   const { default: Database } = await import('better-sqlite3');
   const database = new Database(path, { readonly: true, fileMustExist: true });
-  const statement = database.prepare<[number], RawRow>(`select ${columns} from blogs where id = ?`);
+  const statement = database.prepare<[number], BlogRow>(`select ${columns} from blogs where id = ?`);
   return {
     read: (id) => toRecord(statement.get(id)),
     close: async () => void database.close(),
@@ -63,7 +41,7 @@ async function mysqlReader(url: string, poolSize: number): Promise<RowReader> {
   return {
     async read(id) {
       // execute() prepares the statement once per connection and reuses it.
-      const [rows] = await pool.execute<(RawRow & RowDataPacket)[]>(text, [id]);
+      const [rows] = await pool.execute<(BlogRow & RowDataPacket)[]>(text, [id]);
       return toRecord(rows[0]);
     },
     close: () => pool.end(),
@@ -77,7 +55,7 @@ async function postgresReader(url: string, poolSize: number): Promise<RowReader>
   return {
     async read(id) {
       // A named query is prepared once per connection.
-      const result = await pool.query<RawRow>({ name: 'bench_blog_detail', text, values: [id] });
+      const result = await pool.query<BlogRow>({ name: 'bench_blog_detail', text, values: [id] });
       return toRecord(result.rows[0]);
     },
     close: () => pool.end(),

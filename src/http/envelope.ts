@@ -17,10 +17,6 @@ export interface ApiResponse {
 /** Headers every API answer carries: JSON, and never cached (answers depend on the session). */
 const baseHeaders: Readonly<Record<string, HeaderValue>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
 
-export function jsonHeaders(): Record<string, HeaderValue> {
-  return { ...baseHeaders };
-}
-
 export function success(data: unknown, headers?: Record<string, HeaderValue>): ApiResponse {
   const envelope = data === undefined ? { errno: 0 } : { errno: 0, data };
   // Most answers add no header: share the frozen base instead of copying it per request.
@@ -36,11 +32,11 @@ export function renderError(error: unknown, log: ErrorLogger = logToConsole): Ap
     if (error.status >= 500) log(`${error.code}:`, error.cause ?? error);
     return {
       status: error.status,
-      headers: { ...jsonHeaders(), ...error.headers },
+      headers: { ...baseHeaders, ...error.headers },
       body: JSON.stringify({ errno: -1, message: error.message, code: error.code }),
     };
   }
   log('unexpected error:', error);
   const { status, message } = errorCatalogue.INTERNAL_ERROR;
-  return { status, headers: jsonHeaders(), body: JSON.stringify({ errno: -1, message, code: 'INTERNAL_ERROR' }) };
+  return { status, headers: baseHeaders, body: JSON.stringify({ errno: -1, message, code: 'INTERNAL_ERROR' }) };
 }
