@@ -114,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     sessions,
     cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },
+    trustProxy: config.trustProxy,
     log,
   });
   const engine = await orClose(() => engineNamed(config.engine), opened);
@@ -122,7 +123,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const listener = accessLog.wrap(engine({
     api,
     bodyLimitBytes: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
     staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }),
   }));
 

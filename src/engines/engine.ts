@@ -7,7 +7,6 @@ export type StaticHandler = (request: IncomingMessage, response: ServerResponse,
 export interface EngineContext {
   api: Api;
   bodyLimitBytes: number;
-  trustProxy: boolean;
   /** Serves the built pages for paths outside `/api/`; calls `next` when no file matches. */
   staticFiles: StaticHandler | undefined;
 }

@@ -6,7 +6,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { BlogError } from '../core/errors.ts';
 import { hasBody, isJsonRequest } from '../http/body.ts';
-import { clientAddressOf } from '../http/client-address.ts';
 import { splitUrl } from '../http/query.ts';
 import type { Route } from '../http/routes.ts';
 import { writeResponse } from '../http/write-response.ts';
@@ -25,7 +24,7 @@ function fromBodyParser(error: unknown, limit: number): unknown {
   return new BlogError('MALFORMED_BODY', undefined, { cause: error });
 }
 
-export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
+export const expressEngine: Engine = ({ api, bodyLimitBytes, staticFiles }) => {
   const app = express();
   app.disable('x-powered-by');
   // The API writes its own headers; an ETag would make Express answers differ from native ones.
@@ -59,8 +58,7 @@ export const expressEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticF
       path,
       search,
       body: request.body as unknown,
-      cookieHeader: request.headers.cookie,
-      clientAddress: clientAddressOf(request, trustProxy),
+      incoming: request,
     });
     writeResponse(response, result, request.method === 'HEAD');
   };

@@ -9,7 +9,6 @@ import { Router, type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
 import { BlogError } from '../core/errors.ts';
 import { hasBody, isJsonRequest, mediaTypeOf } from '../http/body.ts';
-import { clientAddressOf } from '../http/client-address.ts';
 import type { ApiResponse } from '../http/envelope.ts';
 import { splitUrl } from '../http/query.ts';
 import type { Route } from '../http/routes.ts';
@@ -51,7 +50,7 @@ function serveStatic(ctx: Koa.Context, staticFiles: StaticHandler): Promise<bool
   });
 }
 
-export const koaEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
+export const koaEngine: Engine = ({ api, bodyLimitBytes, staticFiles }) => {
   const app = new Koa();
 
   app.use(async (ctx, next) => {
@@ -96,8 +95,7 @@ export const koaEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles
       path,
       search,
       body: bodyOf(ctx),
-      cookieHeader: ctx.req.headers.cookie,
-      clientAddress: clientAddressOf(ctx.req, trustProxy),
+      incoming: ctx.req,
     }));
   };
 

@@ -5,12 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlogError } from '../core/errors.ts';
 import { hasBody, readBody } from '../http/body.ts';
-import { clientAddressOf } from '../http/client-address.ts';
 import { splitUrl } from '../http/query.ts';
 import { writeResponse } from '../http/write-response.ts';
 import type { Engine } from './engine.ts';
 
-export const nativeEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFiles }) => {
+export const nativeEngine: Engine = ({ api, bodyLimitBytes, staticFiles }) => {
   async function serveApi(request: IncomingMessage, response: ServerResponse, path: string, search: string): Promise<void> {
     const headOnly = request.method === 'HEAD';
     let route;
@@ -28,8 +27,7 @@ export const nativeEngine: Engine = ({ api, bodyLimitBytes, trustProxy, staticFi
       path,
       search,
       body,
-      cookieHeader: request.headers.cookie,
-      clientAddress: clientAddressOf(request, trustProxy),
+      incoming: request,
     });
     writeResponse(response, result, headOnly);
   }

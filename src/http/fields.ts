@@ -16,19 +16,26 @@ function parsePositiveInteger(value: string, name: string): number {
 
 /** A required positive integer, such as `id`. */
 export function requiredId(query: Query, name = 'id'): number {
-  return parsePositiveInteger(query[name] ?? '', name);
+  return parsePositiveInteger(query.get(name) ?? '', name);
 }
 
 /** An optional positive integer: absent or empty means undefined. */
 export function optionalPositiveInteger(query: Query, name: string): number | undefined {
-  const value = query[name];
-  return value === undefined || value === '' ? undefined : parsePositiveInteger(value, name);
+  const value = query.get(name);
+  return value === null || value === '' ? undefined : parsePositiveInteger(value, name);
 }
 
 /** A non-empty query value, or undefined: empty parameters do not filter. */
 export function optionalText(query: Query, name: string): string | undefined {
-  const value = query[name];
-  return value === undefined || value === '' ? undefined : value;
+  const value = query.get(name);
+  return value === null || value === '' ? undefined : value;
+}
+
+/** A query as body fields (the first value of each key), for the routes that accept either. */
+export function queryFields(query: Query): Fields {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of query.entries()) if (!Object.hasOwn(fields, name)) fields[name] = value;
+  return fields;
 }
 
 /** A string field of a body; absent or null reads as ''. Any other type is a 400. */

@@ -9,7 +9,7 @@ export interface PageInfo {
 
 export function listHeaders(path: string, query: Query, { total, page, pageSize }: PageInfo): Record<string, string> {
   const linkTo = (target: number, rel: string) => {
-    const params = new URLSearchParams(query);
+    const params = new URLSearchParams(query.toString());
     params.set('page', String(target));
     params.set('pageSize', String(pageSize));
     return `<${path}?${params.toString()}>; rel="${rel}"`;

@@ -5,7 +5,7 @@
 import type { BlogService } from '../core/blog-service.ts';
 import type { SessionUser } from '../core/session-user.ts';
 import type { UserService } from '../core/user-service.ts';
-import { optionalPositiveInteger, optionalText, requiredId, stringField, type Fields } from './fields.ts';
+import { optionalPositiveInteger, optionalText, queryFields, requiredId, stringField, type Fields } from './fields.ts';
 import { listHeaders } from './pagination.ts';
 import type { Query } from './query.ts';
 
@@ -87,7 +87,7 @@ const blogDelete: Route['handle'] = async (context, { blogs }) => {
 
 /** Login reads the body, or the query for the opt-in GET variant. */
 const userLogin: Route['handle'] = async (context, { users }) => {
-  const source = Object.keys(context.body).length > 0 ? context.body : context.query;
+  const source = Object.keys(context.body).length > 0 ? context.body : queryFields(context.query);
   const user = await users.login({
     username: stringField(source, 'username'),
     password: stringField(source, 'password'),
