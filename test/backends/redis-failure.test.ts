@@ -8,20 +8,15 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { connectRedis } from '../../src/sessions/redis-client.ts';
 import { RedisSessionStore } from '../../src/sessions/redis-store.ts';
-import { Client, assertEnvelope, type Reply } from '../helpers/client.ts';
-import { createRedisPrefix, serviceUrls, skipUnless, type TestResource } from '../helpers/databases.ts';
+import { Client, assertEnvelope, assertServiceUnavailable } from '../helpers/client.ts';
+import { createRedisPrefix, serviceAddress, skipUnless, type TestResource } from '../helpers/databases.ts';
 import { eventually, timed } from '../helpers/eventually.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const storeTimeoutMs = 500;
-/** What a loaded 2-core machine may add to a deadline. */
-const slackMs = 2_000;
-
-function assertServiceUnavailable(reply: Reply): void {
-  assertEnvelope(reply, 503, -1, '服务暂时不可用，请稍后再试');
-  assert.equal(reply.json.code, 'SERVICE_UNAVAILABLE');
-}
+/** The store deadline plus what a loaded 2-core machine may add to it. */
+const boundMs = storeTimeoutMs + 2_000;
 
 describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the Redis failure tests') }, () => {
   let prefix: TestResource | undefined;
@@ -32,8 +27,7 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
 
   before(async () => {
     prefix = await createRedisPrefix();
-    const target = new URL(serviceUrls.redis);
-    proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+    proxy = await TcpProxy.start(serviceAddress('redis'));
     server = await startTestServer({ sessionStore: 'redis', redisUrl: proxy.route(prefix.url), env: { SESSION_STORE_TIMEOUT: String(storeTimeoutMs) } });
     user = new Client(server.url);
     anonymous = new Client(server.url);
@@ -45,25 +39,31 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
     await prefix?.drop();
   });
 
-  /** Every request that needs Redis answers 503 in time; anonymous reads answer 200. */
-  async function checkOutage(boundMs: number): Promise<void> {
-    const needsSession = [
-      () => user.get('/api/user/info'),
-      () => user.post('/api/blog/new', { title: 'during the outage', content: 'c' }),
-      // The login limiter and the new session both live in Redis.
-      () => new Client(anonymous.baseUrl).post('/api/user/login', { username: 'lisi', password: '123' }),
-    ];
-    for (const request of needsSession) {
-      const { value: reply, ms } = await timed(request, boundMs);
-      assertServiceUnavailable(reply);
-      assert.ok(ms < boundMs, `answered in ${Math.round(ms)} ms, bound ${boundMs} ms`);
+  /**
+   * Fails Redis through the proxy: every request that needs it answers 503 in time, anonymous reads
+   * answer 200. Then Redis comes back and the same session works again, without a restart.
+   */
+  async function outage(fail: (proxy: TcpProxy) => void): Promise<void> {
+    assert.ok(proxy);
+    fail(proxy);
+    try {
+      const needsSession = [
+        () => user.get('/api/user/info'),
+        () => user.post('/api/blog/new', { title: 'during the outage', content: 'c' }),
+        // The login limiter and the new session both live in Redis.
+        () => new Client(anonymous.baseUrl).post('/api/user/login', { username: 'lisi', password: '123' }),
+      ];
+      for (const request of needsSession) {
+        const { value: reply, ms } = await timed(request, boundMs);
+        assertServiceUnavailable(reply);
+        assert.ok(ms < boundMs, `answered in ${Math.round(ms)} ms, bound ${boundMs} ms`);
+      }
+      for (const path of ['/api/blog/list', '/api/blog/detail?id=1']) {
+        assertEnvelope((await timed(() => anonymous.get(path), boundMs)).value, 200, 0);
+      }
+    } finally {
+      await proxy.restore();
     }
-    for (const path of ['/api/blog/list', '/api/blog/detail?id=1']) {
-      assertEnvelope((await timed(() => anonymous.get(path), boundMs)).value, 200, 0);
-    }
-  }
-
-  async function checkRecovered(): Promise<void> {
     await eventually(async () => (await user.get('/api/user/info')).status === 200, 15_000, 'the session works again');
     assertEnvelope(await user.get('/api/user/info'), 200, 0);
     assertEnvelope(await user.post('/api/blog/new', { title: '恢复之后', content: 'c' }), 200, 0);
@@ -71,34 +71,19 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
   }
 
   it('cut: 503 for session requests at once, anonymous reads work, the session survives', async () => {
-    assert.ok(proxy);
     assertEnvelope(await user.get('/api/user/info'), 200, 0);
-    proxy.cut();
-    try {
-      await checkOutage(storeTimeoutMs + slackMs);
-    } finally {
-      await proxy.restore();
-    }
-    await checkRecovered();
+    await outage((proxy) => proxy.cut());
   });
 
   it('hung (frozen): 503 within the store deadline, anonymous reads work, recovery by itself', async () => {
-    assert.ok(proxy);
-    proxy.freeze();
-    try {
-      await checkOutage(storeTimeoutMs + slackMs);
-    } finally {
-      await proxy.restore();
-    }
-    await checkRecovered();
+    await outage((proxy) => proxy.freeze());
   });
 });
 
 describe('the shared Redis client', { skip: skipUnless(['redis'], 'the Redis client failure test') }, () => {
   it('fails calls at once while Redis is away (no offline queue), and reconnects by itself', async () => {
     const prefix = await createRedisPrefix();
-    const target = new URL(serviceUrls.redis);
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+    const proxy = await TcpProxy.start(serviceAddress('redis'));
     const redis = await connectRedis(proxy.route(prefix.url), { commandTimeoutMs: 5_000, log: () => {} });
     try {
       const store = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });

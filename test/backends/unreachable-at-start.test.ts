@@ -45,7 +45,7 @@ describe('a backend unreachable at start', () => {
   const directory = mkdtempSync(join(tmpdir(), 'blog-server-unreachable-'));
 
   before(async () => {
-    dead = await TcpProxy.start('127.0.0.1', 9);
+    dead = await TcpProxy.start({ host: '127.0.0.1', port: 9 });
     dead.cut();
     hung = await silentServer();
   });

@@ -92,3 +92,9 @@ export function assertEnvelope(reply: Reply, status: number, errno: 0 | -1, mess
   if (message !== undefined) assert.equal(body.message?.split(':')[0], message, `message of ${reply.text}`);
   return body;
 }
+
+/** A backend (database, session store) was away: the 503 envelope with its code. */
+export function assertServiceUnavailable(reply: Reply): void {
+  assertEnvelope(reply, 503, -1, '服务暂时不可用，请稍后再试');
+  assert.equal(reply.json.code, 'SERVICE_UNAVAILABLE');
+}

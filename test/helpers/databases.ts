@@ -22,6 +22,13 @@ export const serviceUrls: Readonly<Record<Service, string>> = {
 };
 
 const defaultPorts: Record<Service, number> = { mariadb: 3306, postgres: 5432, redis: 6379 };
+
+/** Host and port of a service, as `net.connect` takes them. */
+export function serviceAddress(service: Service): { host: string; port: number } {
+  const url = new URL(serviceUrls[service]);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? defaultPorts[service] : Number(url.port) };
+}
+
 const probed = new Map<Service, string | null>();
 
 /**
@@ -31,12 +38,9 @@ const probed = new Map<Service, string | null>();
 function probe(services: readonly Service[]): void {
   const pending = services.filter((service) => !probed.has(service));
   if (pending.length === 0) return;
-  const targets = pending.map((service) => {
-    const url = new URL(serviceUrls[service]);
-    return [url.hostname.replace(/^\[(.*)\]$/, '$1'), url.port === '' ? defaultPorts[service] : Number(url.port)];
-  });
+  const targets = pending.map(serviceAddress);
   const script = `const net = require('node:net');
-    Promise.all(JSON.parse(process.argv[1]).map(([host, port]) => new Promise((resolve) => {
+    Promise.all(JSON.parse(process.argv[1]).map(({ host, port }) => new Promise((resolve) => {
       const socket = net.connect({ host, port, timeout: 2000 });
       socket.once('connect', () => { socket.destroy(); resolve(null); });
       socket.once('timeout', () => { socket.destroy(); resolve('no answer within 2 s'); });
@@ -157,7 +161,7 @@ export async function withRedis<T>(work: (client: RedisClient) => Promise<T>): P
 }
 
 /** Every key under `prefix`, deleted. */
-export async function deleteRedisPrefix(prefix: string): Promise<number> {
+async function deleteRedisPrefix(prefix: string): Promise<number> {
   return withRedis(async (client) => {
     let deleted = 0;
     for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {

@@ -31,6 +31,11 @@ type SessionStoreName = (typeof sessionStores)[number];
 
 const serviceOf: Partial<Record<Storage | SessionStoreName, Service>> = { mariadb: 'mariadb', postgres: 'postgres', redis: 'redis' };
 
+/** The services a storage × session-store pair runs on. */
+function servicesOf([storage, sessionStore]: [Storage, SessionStoreName]): Service[] {
+  return [serviceOf[storage], serviceOf[sessionStore]].filter((service) => service !== undefined);
+}
+
 /** Storage × session-store pairs each engine runs. */
 function pairs(): [Storage, SessionStoreName][] {
   const storageList = chosen('CONTRACT_STORAGES', storages);
@@ -78,13 +83,11 @@ async function startCell(engine: string, storage: Storage, sessionStore: Session
 export function contractMatrix(): MatrixCell[] {
   const engines = chosen('CONTRACT_ENGINES', ENGINE_NAMES);
   const wanted = pairs();
-  const services = [...new Set(wanted.flatMap(([storage, store]) => [serviceOf[storage], serviceOf[store]]).filter((service) => service !== undefined))];
-  const up = new Set(availableServices(services, 'its contract matrix cells'));
+  const up = new Set(availableServices([...new Set(wanted.flatMap(servicesOf))], 'its contract matrix cells'));
   const cells: MatrixCell[] = [];
   for (const engine of engines) {
     for (const [storage, sessionStore] of wanted) {
-      const needs = [serviceOf[storage], serviceOf[sessionStore]].filter((service) => service !== undefined);
-      if (!needs.every((service) => up.has(service))) continue;
+      if (!servicesOf([storage, sessionStore]).every((service) => up.has(service))) continue;
       cells.push({
         name: `${engine} × ${storage} × ${sessionStore} sessions`,
         engine,

@@ -22,8 +22,6 @@ export class TcpProxy {
   #mode: Mode = 'open';
   /** The port, remembered while nothing listens on it. */
   #port = 0;
-  /** Connections accepted so far. */
-  accepted = 0;
 
   private constructor(server: Server, target: { host: string; port: number }) {
     this.#server = server;
@@ -31,10 +29,10 @@ export class TcpProxy {
     server.on('connection', (client) => this.#accept(client));
   }
 
-  /** Listens on a free port of 127.0.0.1 and forwards to `host:port`. */
-  static async start(host: string, port: number): Promise<TcpProxy> {
+  /** Listens on a free port of 127.0.0.1 and forwards to `target`. */
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
     const server = createServer();
-    const proxy = new TcpProxy(server, { host, port });
+    const proxy = new TcpProxy(server, target);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -55,10 +53,6 @@ export class TcpProxy {
     routed.hostname = '127.0.0.1';
     routed.port = String(this.port);
     return routed.toString();
-  }
-
-  get openConnections(): number {
-    return this.#pairs.size;
   }
 
   /** The backend dies: every connection is reset, and new ones are reset as they come. */
@@ -103,7 +97,6 @@ export class TcpProxy {
   }
 
   #accept(client: Socket): void {
-    this.accepted += 1;
     if (this.#mode === 'cut') {
       client.on('error', () => {});
       client.resetAndDestroy();
