@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { maskUrl } from '../src/storage/mask-url.ts';
 import { onCleanup } from './cleanup.ts';
 
-export type DatasetName = '1k' | '100k';
+export const datasetNames = ['1k', '100k'] as const;
+export type DatasetName = (typeof datasetNames)[number];
 
 export const datasetSizes: Record<DatasetName, number> = { '1k': 1_000, '100k': 100_000 };
 
@@ -35,11 +36,21 @@ function sqliteBackend(dir: string): Backend {
   };
 }
 
-function mysqlBackend(url: string): Backend {
-  const serverUrl = withDatabase(url.replace(/^mariadb:/i, 'mysql:'), '');
+interface AdminConnection {
+  query(statement: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/** `bench_<dataset>_<pid>` databases on a network server, each statement on a short-lived admin connection. */
+function networkBackend(
+  kind: 'mysql' | 'postgres',
+  description: string,
+  url: string,
+  connect: () => Promise<AdminConnection>,
+  statements: { create(name: string): string; drop(name: string): string },
+): Backend {
   const admin = async (statement: string) => {
-    const mysql = await import('mysql2/promise');
-    const connection = await mysql.createConnection(serverUrl);
+    const connection = await connect();
     try {
       await connection.query(statement);
     } finally {
@@ -47,38 +58,37 @@ function mysqlBackend(url: string): Backend {
     }
   };
   return {
-    kind: 'mysql',
-    description: `MySQL/MariaDB at ${maskUrl(serverUrl)}`,
+    kind,
+    description,
     async create(dataset) {
       const name = `bench_${dataset}_${process.pid}`;
-      await admin(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
-      onCleanup(`database ${name}`, () => admin(`drop database if exists \`${name}\``));
+      await admin(statements.create(name));
+      onCleanup(`database ${name}`, () => admin(statements.drop(name)));
       return withDatabase(url, name);
     },
   };
 }
 
+function mysqlBackend(url: string): Backend {
+  const serverUrl = withDatabase(url.replace(/^mariadb:/i, 'mysql:'), '');
+  const connect = async () => (await import('mysql2/promise')).createConnection(serverUrl);
+  return networkBackend('mysql', `MySQL/MariaDB at ${maskUrl(serverUrl)}`, url, connect, {
+    create: (name) => `create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`,
+    drop: (name) => `drop database if exists \`${name}\``,
+  });
+}
+
 function postgresBackend(url: string): Backend {
-  const admin = async (statement: string) => {
+  const connect = async () => {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
+    return client;
   };
-  return {
-    kind: 'postgres',
-    description: `PostgreSQL at ${maskUrl(withDatabase(url, ''))}`,
-    async create(dataset) {
-      const name = `bench_${dataset}_${process.pid}`;
-      await admin(`create database "${name}" template template0 encoding 'UTF8'`);
-      onCleanup(`database ${name}`, () => admin(`drop database if exists "${name}" with (force)`));
-      return withDatabase(url, name);
-    },
-  };
+  return networkBackend('postgres', `PostgreSQL at ${maskUrl(withDatabase(url, ''))}`, url, connect, {
+    create: (name) => `create database "${name}" template template0 encoding 'UTF8'`,
+    drop: (name) => `drop database if exists "${name}" with (force)`,
+  });
 }
 
 /** The backend of a network DATABASE_URL, or SQLite files in `tmpDir`. */

@@ -21,7 +21,6 @@ export interface EndpointContext {
 }
 
 export interface Endpoint {
-  name: EndpointName;
   /** What the table says. */
   label: string;
   load: LoadKind;
@@ -46,16 +45,17 @@ function dataOf(body: unknown): unknown {
 
 function listCheck(author: string | undefined) {
   return (status: number, body: unknown): string | undefined => {
+    const problem = envelopeProblem(status, body);
+    if (problem !== undefined) return problem;
     const data = dataOf(body);
-    if (!Array.isArray(data) || data.length !== 10) return envelopeProblem(status, body) ?? 'data is not a page of 10 blogs';
+    if (!Array.isArray(data) || data.length !== 10) return 'data is not a page of 10 blogs';
     const wrong = author === undefined ? undefined : (data as { author?: unknown }[]).find((blog) => blog.author !== author);
-    return envelopeProblem(status, body) ?? (wrong ? `a blog of ${String(wrong.author)} in the list of ${author}` : undefined);
+    return wrong ? `a blog of ${String(wrong.author)} in the list of ${author}` : undefined;
   };
 }
 
 export const endpoints: Record<EndpointName, Endpoint> = {
   detail: {
-    name: 'detail',
     label: 'detail',
     load: 'read',
     needsSession: false,
@@ -67,7 +67,6 @@ export const endpoints: Record<EndpointName, Endpoint> = {
     },
   },
   'list-author': {
-    name: 'list-author',
     label: 'list ?author=zhangsan, page 1 of 10',
     load: 'read',
     needsSession: false,
@@ -75,7 +74,6 @@ export const endpoints: Record<EndpointName, Endpoint> = {
     check: listCheck('zhangsan'),
   },
   list: {
-    name: 'list',
     label: 'list, page 1 of 10',
     load: 'read',
     needsSession: false,
@@ -83,7 +81,6 @@ export const endpoints: Record<EndpointName, Endpoint> = {
     check: listCheck(undefined),
   },
   login: {
-    name: 'login',
     label: 'login (scrypt)',
     load: 'login',
     needsSession: false,
@@ -91,7 +88,6 @@ export const endpoints: Record<EndpointName, Endpoint> = {
     check: envelopeProblem,
   },
   create: {
-    name: 'create',
     label: 'create (logged in)',
     load: 'write',
     needsSession: true,
@@ -100,10 +96,13 @@ export const endpoints: Record<EndpointName, Endpoint> = {
   },
 };
 
+function send(baseUrl: string, { method, path, headers, body }: RequestSpec): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+}
+
 /** Sends one request; resolves the problem with its answer, if any. */
 export async function probe(baseUrl: string, endpoint: Endpoint, context: EndpointContext): Promise<string | undefined> {
-  const { method, path, headers, body } = endpoint.request(context);
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  const response = await send(baseUrl, endpoint.request(context));
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -116,8 +115,7 @@ export async function probe(baseUrl: string, endpoint: Endpoint, context: Endpoi
 
 /** Logs in as zhangsan / 123 and resolves the session cookie as `name=value`. */
 export async function logIn(baseUrl: string): Promise<string> {
-  const { method, path, headers, body } = endpoints.login.request({ detailId: 0, cookie: undefined });
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  const response = await send(baseUrl, endpoints.login.request({ detailId: 0, cookie: undefined }));
   await response.arrayBuffer();
   const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
   if (response.status !== 200 || !cookie) throw new Error(`bench: login as zhangsan failed (HTTP ${response.status}, no session cookie)`);

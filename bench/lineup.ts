@@ -15,8 +15,6 @@ export interface RunContext {
 export interface ServerSpec {
   /** As the table and `BENCH_ONLY` name it. */
   name: string;
-  /** The blog-server engine, for blog-server rows. */
-  engine?: string;
   start(databaseUrl: string, detailId: number, context: RunContext): Promise<ChildServer>;
 }
 
@@ -42,20 +40,14 @@ function reference(name: string, file: string): ServerSpec {
 }
 
 export const rawCeiling = reference('raw-ceiling', 'raw-ceiling.ts');
-export const bareExpress = reference('bare-express', 'bare-express.ts');
-export const bareKoa = reference('bare-koa', 'bare-koa.ts');
-
-/** `minimal-sqlite`, or the same server reading through mysql2 / pg on a network backend. */
-export function minimal(backend: BackendKind): ServerSpec {
-  return reference(`minimal-${backend}`, 'minimal.ts');
-}
+const bareExpress = reference('bare-express', 'bare-express.ts');
+const bareKoa = reference('bare-koa', 'bare-koa.ts');
 
 /** `blog-server serve --engine <engine>` in production mode; `accessLog` other than off names the row `<engine>+<format>-log`. */
 export function blogServer(engine: string, accessLog: 'off' | 'combined' = 'off'): ServerSpec {
   const name = accessLog === 'off' ? engine : `${engine}+${accessLog}-log`;
   return {
     name,
-    engine,
     start: (databaseUrl, _detailId, { cli, tmpDir, redisUrl }) => startChild({
       name,
       args: (port) => [cli, 'serve', '--engine', engine, '--port', String(port), '--host', '127.0.0.1'],
@@ -80,7 +72,8 @@ export function blogServer(engine: string, accessLog: 'off' | 'combined' = 'off'
 
 /** The bare framework app an engine is held against (issue 4: native vs minimal; issue 5: express, koa). */
 export function referenceOf(engine: string, backend: BackendKind): ServerSpec | undefined {
-  if (engine === 'native') return minimal(backend);
+  // `minimal-sqlite`, or the same server reading through mysql2 / pg on a network backend.
+  if (engine === 'native') return reference(`minimal-${backend}`, 'minimal.ts');
   if (engine === 'express') return bareExpress;
   if (engine === 'koa') return bareKoa;
   return undefined;

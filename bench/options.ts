@@ -28,7 +28,7 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: n
 }
 
 /** Whether `url` names a network database (anything else is treated as SQLite and replaced by temp files). */
-export function isNetworkDatabase(url: string): boolean {
+function isNetworkDatabase(url: string): boolean {
   return /^(mysql|mariadb|postgres|postgresql):\/\//i.test(url);
 }
 

@@ -3,7 +3,7 @@
  * held against, and its 100k and 1k lists back to back, so ratios compare neighbours in time; writes
  * come last, so every read sees the seeded data only.
  */
-import type { BackendKind, DatasetName } from './databases.ts';
+import { datasetNames, type BackendKind, type DatasetName } from './databases.ts';
 import { endpointNames, type EndpointName } from './endpoints.ts';
 import { blogServer, rawCeiling, referenceOf, type ServerSpec } from './lineup.ts';
 
@@ -13,7 +13,6 @@ export interface Step {
   endpoints: EndpointName[];
 }
 
-const datasetNames: readonly DatasetName[] = ['1k', '100k'];
 const reads: EndpointName[] = ['detail', 'list', 'list-author'];
 
 export class PlanError extends Error {}
@@ -42,14 +41,15 @@ export function fullPlan(engines: readonly string[], backend: BackendKind): Step
  */
 export function filterPlan(steps: Step[], only: readonly string[]): Step[] {
   if (only.length === 0) return steps;
-  const servers = new Set(steps.map((step) => step.server.name));
-  const unknown = only.filter((token) => !servers.has(token) && !(endpointNames as readonly string[]).includes(token) && !(datasetNames as readonly string[]).includes(token));
+  const servers = [...new Set(steps.map((step) => step.server.name))];
+  const named = (names: readonly string[]) => only.filter((token) => names.includes(token));
+  const wantedServers = named(servers);
+  const wantedEndpoints = named(endpointNames);
+  const wantedDatasets = named(datasetNames);
+  const unknown = only.filter((token) => ![...wantedServers, ...wantedEndpoints, ...wantedDatasets].includes(token));
   if (unknown.length > 0) {
-    throw new PlanError(`BENCH_ONLY: unknown ${unknown.join(', ')} (endpoints: ${endpointNames.join(', ')}; servers: ${[...servers].join(', ')}; datasets: ${datasetNames.join(', ')})`);
+    throw new PlanError(`BENCH_ONLY: unknown ${unknown.join(', ')} (endpoints: ${endpointNames.join(', ')}; servers: ${servers.join(', ')}; datasets: ${datasetNames.join(', ')})`);
   }
-  const wantedServers = only.filter((token) => servers.has(token));
-  const wantedEndpoints = only.filter((token) => (endpointNames as readonly string[]).includes(token));
-  const wantedDatasets = only.filter((token) => (datasetNames as readonly string[]).includes(token));
   const kept: Step[] = [];
   for (const step of steps) {
     if (wantedServers.length > 0 && !wantedServers.includes(step.server.name)) continue;

@@ -27,7 +27,7 @@ export interface ChildOptions {
 const stopGraceMs = 15_000;
 
 /** A port the OS calls free right now on 127.0.0.1. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const probe = createServer();
   probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');

@@ -1,5 +1,5 @@
 /** The results as markdown: the machine and settings, one row per measurement, the ratios with their targets. */
-import { cpus, loadavg, release, type } from 'node:os';
+import { cpus, release, type } from 'node:os';
 import type { DatasetName } from './databases.ts';
 import type { EndpointName } from './endpoints.ts';
 import type { Measurement } from './measure.ts';
@@ -71,10 +71,6 @@ export interface ReportHeader {
 export function machineLine(): string {
   const processors = cpus();
   return `${processors[0]?.model.trim() ?? 'unknown CPU'}, ${processors.length} cores, ${type()} ${release()}, Node ${process.version}`;
-}
-
-export function loadAverage(): readonly number[] {
-  return loadavg();
 }
 
 function find(rows: readonly Row[], server: string, endpoint: EndpointName, dataset: DatasetName): Row | undefined {

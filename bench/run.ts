@@ -5,20 +5,20 @@
  * measure something, 2 on a bad option, 130 on Ctrl-C; cleans up children, temp files and databases.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES } from '../src/engines/index.ts';
 import { maskUrl } from '../src/storage/mask-url.ts';
 import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
-import { backendFor, datasetSizes, type DatasetName } from './databases.ts';
+import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { referenceOf, type RunContext } from './lineup.ts';
 import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
-import { computeRatios, loadAverage, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
+import { computeRatios, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
 import { seedDatabase, type SeededDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,7 +88,7 @@ async function runStep(step: Step, database: SeededDatabase, context: RunContext
 
 async function main(): Promise<number> {
   const options = readOptions(process.env);
-  const startLoad = loadAverage();
+  const startLoad = loadavg();
   const tmpDir = mkdtempSync(join(tmpdir(), 'blog-bench-'));
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
   const cli = await ensureBuilt(root);
   const context: RunContext = { root, cli, tmpDir, redisUrl: options.redisUrl };
   const seeded = new Map<DatasetName, SeededDatabase>();
-  for (const dataset of (['1k', '100k'] as const).filter((name) => steps.some((step) => step.dataset === name))) {
+  for (const dataset of datasetNames.filter((name) => steps.some((step) => step.dataset === name))) {
     const started = Date.now();
     const url = await backend.create(dataset);
     seeded.set(dataset, await seedDatabase(url, datasetSizes[dataset], { cli, tmpDir }));
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     load: describeLoad(options),
     datasets: `${datasets.join(', ')}; 1–2 KB of English and Chinese text each, authors zhangsan, lisi, wangwu, zhaoliu, increasing createtime`,
     startLoad,
-    endLoad: loadAverage(),
+    endLoad: loadavg(),
   }, rows, ratios);
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });

@@ -4,8 +4,9 @@
  * and answering the detail envelope.
  */
 import { createServer, type ServerResponse } from 'node:http';
+import type { Blog } from '../../src/core/ports.ts';
 import { detailBody, idOf, jsonHeaders, notFoundBody, referenceOptions, serveUntilSignalled } from './reference.ts';
-import { openRowReader, type BlogRecord } from './row-reader.ts';
+import { openRowReader } from './row-reader.ts';
 
 const { databaseUrl, port } = referenceOptions();
 const reader = await openRowReader(databaseUrl);
@@ -15,9 +16,8 @@ function send(response: ServerResponse, status: number, body: string): void {
   response.end(body);
 }
 
-function answer(response: ServerResponse, record: BlogRecord | undefined): void {
-  if (record) send(response, 200, detailBody(record));
-  else send(response, 200, notFoundBody);
+function answer(response: ServerResponse, record: Blog | undefined): void {
+  send(response, 200, record ? detailBody(record) : notFoundBody);
 }
 
 serveUntilSignalled(createServer((request, response) => {

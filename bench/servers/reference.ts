@@ -4,7 +4,8 @@
  */
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import type { BlogRecord } from './row-reader.ts';
+import type { Blog } from '../../src/core/ports.ts';
+import { errorCatalogue } from '../../src/core/errors.ts';
 
 export interface ReferenceOptions {
   /** The seeded database: a SQLite path, `mysql://…` or `postgres://…`. */
@@ -33,11 +34,11 @@ export function referenceOptions(): ReferenceOptions {
 export const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } as const;
 
 /** The course envelope of `/api/blog/detail`, byte for byte what blog-server answers. */
-export function detailBody(record: BlogRecord): string {
+export function detailBody(record: Blog): string {
   return JSON.stringify({ errno: 0, data: record });
 }
 
-export const notFound = { errno: -1, message: '博客不存在', code: 'BLOG_NOT_FOUND' } as const;
+export const notFound = { errno: -1, message: errorCatalogue.BLOG_NOT_FOUND.message, code: 'BLOG_NOT_FOUND' } as const;
 export const notFoundBody = JSON.stringify(notFound);
 
 /** The `id` of a query string when it is a positive integer. */

@@ -8,19 +8,16 @@ import { toBlog } from '../../src/storage/blog-repository.ts';
 import { sqlitePathOf } from '../../src/storage/connect.ts';
 import type { BlogRow } from '../../src/storage/database.ts';
 
-/** A blog as the API sends it (blog-server's own type), so the JSON is identical. */
-export type BlogRecord = Blog;
-
 export interface RowReader {
   /** Synchronous on SQLite (better-sqlite3 is), a promise on a network database. */
-  read(id: number): BlogRecord | undefined | Promise<BlogRecord | undefined>;
+  read(id: number): Blog | undefined | Promise<Blog | undefined>;
   close(): Promise<void>;
 }
 
 const columns = 'id, title, content, createtime, author, updatetime';
 
-/** blog-server's own row mapping: drivers hand back int8 as numbers, strings or bigints. */
-function toRecord(row: BlogRow | undefined): BlogRecord | undefined {
+/** blog-server's own row mapping (so the JSON is identical): drivers hand back int8 as numbers, strings or bigints. */
+function toRecord(row: BlogRow | undefined): Blog | undefined {
   return row === undefined ? undefined : toBlog(row);
 }
 
