@@ -8,10 +8,12 @@ export interface PageInfo {
 }
 
 export function listHeaders(path: string, query: Query, { total, page, pageSize }: PageInfo): Record<string, string> {
+  // One copy of the query for every link: only `page` changes between them (set keeps its place).
+  const params = new URLSearchParams(query.toString());
+  params.set('page', '1');
+  params.set('pageSize', String(pageSize));
   const linkTo = (target: number, rel: string) => {
-    const params = new URLSearchParams(query.toString());
     params.set('page', String(target));
-    params.set('pageSize', String(pageSize));
     return `<${path}?${params.toString()}>; rel="${rel}"`;
   };
   const lastPage = Math.max(1, Math.ceil(total / pageSize));

@@ -5,6 +5,7 @@
  * login limiter: its owner closes it, not this store. Calls fail at once while Redis is away (no
  * offline queue); `Sessions` puts its deadline around each one.
  */
+import { defaults } from '../config/defaults.ts';
 import type { SessionUser } from '../core/session-user.ts';
 import type { RedisClient } from './redis-client.ts';
 import type { SessionStore } from './session-store.ts';
@@ -14,7 +15,7 @@ export interface RedisSessionStoreOptions {
   prefix?: string;
 }
 
-export const defaultSessionPrefix = 'blog:sess:';
+export const defaultSessionPrefix = `${defaults.redis.prefix}sess:`;
 
 export class RedisSessionStore implements SessionStore {
   readonly #client: RedisClient;

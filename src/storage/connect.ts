@@ -6,8 +6,6 @@ import { postgresDialect } from './dialects/postgres.ts';
 import { sqliteDialect } from './dialects/sqlite.ts';
 import { maskUrl } from './mask-url.ts';
 
-export { maskUrl };
-
 /** A SQLite path from `./x.db`, `/abs/x.db`, `sqlite:x.db`, `sqlite:///abs/x.db` or `sqlite::memory:`. */
 export function sqlitePathOf(url: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith('sqlite:')) return undefined;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { after, describe, it } from 'node:test';
-import { sqlitePathOf, maskUrl } from '../../src/storage/connect.ts';
+import { sqlitePathOf } from '../../src/storage/connect.ts';
+import { maskUrl } from '../../src/storage/mask-url.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { runCli } from '../helpers/cli.ts';
 
