@@ -15,7 +15,8 @@ import { engineNamed } from './engines/index.ts';
 import { createAccessLog } from './http/access-log.ts';
 import { createApi } from './http/api.ts';
 import { logToConsole, type ErrorLogger } from './http/envelope.ts';
-import { apiRoutes, type Services } from './http/routes.ts';
+import type { Services } from './http/route.ts';
+import { apiRoutes } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createLoginLimiter } from './security/login-limiter.ts';
 import { redisLimiterFactory } from './security/redis-limiter.ts';
@@ -32,7 +33,6 @@ export interface App {
   readonly listener: RequestListener;
   readonly storage: Storage;
   readonly services: Services;
-  readonly sessions: Sessions;
   /** What `createApp` did at start: migrations applied, demo data created. */
   readonly startup: { migrations: string[]; demo: DemoResult | undefined };
   close(): Promise<void>;
@@ -110,21 +110,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const demo = config.demoData ? await orClose(() => createDemoData(services.users, services.blogs), opened) : undefined;
 
   const api = createApi({
-    routes: apiRoutes({ unsafeGetLogin: config.unsafeGetLogin }),
+    routes: apiRoutes({ unsafeGetLogin: config.unsafeGetLogin, titleMaxLength: defaults.titleMaxLength, contentMaxLength: defaults.contentMaxLength }),
     services,
     sessions,
     cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },
     trustProxy: config.trustProxy,
+    bodyLimitBytes: config.bodyLimitBytes,
     log,
   });
   const engine = await orClose(() => engineNamed(config.engine), opened);
   const accessLog = await orClose(() => createAccessLog(config.accessLog, config.logDir), opened);
   opened.push(() => accessLog.close());
-  const listener = accessLog.wrap(engine({
-    api,
-    bodyLimitBytes: config.bodyLimitBytes,
-    staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }),
-  }));
+  const listener = accessLog.wrap(engine({ api, staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }) }));
 
   let closing: Promise<void> | undefined;
   return {
@@ -132,7 +129,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     listener,
     storage,
     services,
-    sessions,
     startup: { migrations, demo },
     close() {
       closing ??= (async () => {

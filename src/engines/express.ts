@@ -1,30 +1,14 @@
 /**
  * The course's Express engine, on Express 5: a router per resource (`/api/blog`, `/api/user`) built
- * from the shared route table, express.json / express.urlencoded on POST routes, a login-check step,
- * and one 4-argument error middleware that renders every failure through the shared envelope.
+ * from the shared route table, express.json / express.urlencoded on POST routes, and one 4-argument
+ * error middleware for what Express's own parsers throw.
  */
-import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import { BlogError } from '../core/errors.ts';
-import { hasBody, isJsonRequest } from '../http/body.ts';
-import { splitUrl } from '../http/query.ts';
-import type { Route } from '../http/routes.ts';
-import { writeResponse } from '../http/write-response.ts';
-import type { Engine } from './engine.ts';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { bodyTooLarge, fallback, fromParserError, isJsonRequest, routesByResource, send, splitUrl, type Engine, type Route } from '../http/engine-support.ts';
 
-function isParserError(error: unknown): error is Error & { type: string; status: number } {
-  return error instanceof Error && 'type' in error && typeof error.type === 'string' && 'status' in error && typeof error.status === 'number';
-}
-
-/** body-parser's errors become catalogue errors with the native engine's messages. */
-function fromBodyParser(error: unknown, limit: number): unknown {
-  if (!isParserError(error) || error.status >= 500) return error;
-  if (error.type === 'entity.too.large') return new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`, { cause: error });
-  if (error.type === 'entity.parse.failed') return new BlogError('MALFORMED_BODY', 'JSON 格式错误', { cause: error });
-  // An unsupported charset or content encoding, an aborted upload: the body cannot be read.
-  return new BlogError('MALFORMED_BODY', undefined, { cause: error });
-}
-
-export const expressEngine: Engine = ({ api, bodyLimitBytes, staticFiles }) => {
+export const expressEngine: Engine = (context) => {
+  const { api } = context;
+  const limit = api.bodyLimitBytes;
   const app = express();
   app.disable('x-powered-by');
   // The API writes its own headers; an ETag would make Express answers differ from native ones.
@@ -37,72 +21,44 @@ export const expressEngine: Engine = ({ api, bodyLimitBytes, staticFiles }) => {
 
   // strict: false lets a JSON string through to the API, which answers MALFORMED_BODY as native does.
   // inflate: false: native reads bodies as sent, so a compressed body is unreadable everywhere.
-  const parseJson = express.json({ limit: bodyLimitBytes, strict: false, inflate: false, type: isJsonRequest });
+  const parseJson = express.json({ limit, strict: false, inflate: false, type: isJsonRequest });
   // Native's node:querystring keeps at most 1000 keys silently; no 413 for more.
-  const parseForm = express.urlencoded({ extended: false, limit: bodyLimitBytes, inflate: false, parameterLimit: Infinity });
+  const parseForm = express.urlencoded({ extended: false, limit, inflate: false, parameterLimit: Infinity });
 
-  // body-parser reads an oversize body to its end before failing; a declared one is refused at once,
-  // as native does, and the connection closed (see renderError).
+  // body-parser reads an oversize body to its end before failing; a declared one is refused at once, as native does.
   const refuseDeclaredOversize: RequestHandler = (request, _response, next) => {
-    next(Number(request.headers['content-length']) > bodyLimitBytes ? new BlogError('BODY_TOO_LARGE', `最多 ${bodyLimitBytes} 字节`) : undefined);
+    next(Number(request.headers['content-length']) > limit ? bodyTooLarge(limit) : undefined);
   };
-
-  // The login check itself runs inside `api.run`, after the body is read, so that every engine gives
-  // the same answer to an anonymous request with a bad body (MALFORMED_BODY) and the same 503 when
-  // the session store fails. This step marks where the course's `loginCheck` sits in the chain.
-  const loginCheck: RequestHandler = (_request, _response, next) => next();
 
   const runRoute = (route: Route): RequestHandler => async (request, response) => {
     const { path, search } = splitUrl(request.originalUrl);
-    const result = await api.run(route, {
-      path,
-      search,
-      body: request.body as unknown,
-      incoming: request,
-    });
-    writeResponse(response, result, request.method === 'HEAD');
+    send(request, response, await api.run(route, { path, search, body: request.body as unknown, incoming: request }));
   };
 
-  const unmatched: RequestHandler = (request, response, next) => {
-    const { path } = splitUrl(request.originalUrl);
-    if (staticFiles && !path.startsWith('/api/')) {
-      staticFiles(request, response, () => next(new BlogError('ROUTE_NOT_FOUND')));
-      return;
-    }
-    next(api.unmatched(request.method, path));
+  const answerUnmatched = fallback(context);
+  // Inside a router `req.url` lacks the router's prefix; the API matches the whole path.
+  const unmatched: RequestHandler = (request, response) => {
+    request.url = request.originalUrl;
+    answerUnmatched(request, response);
   };
 
-  const routers = new Map<string, Router>();
-  for (const route of api.routes) {
-    const cut = route.path.lastIndexOf('/');
-    const prefix = route.path.slice(0, cut);
-    let router = routers.get(prefix);
-    if (!router) routers.set(prefix, (router = express.Router({ caseSensitive: true, strict: true })));
-    const handlers = [...(route.auth === 'user' ? [loginCheck] : []), runRoute(route)];
-    for (const method of route.methods) {
+  for (const [prefix, mounted] of routesByResource(api.routes)) {
+    const router = express.Router({ caseSensitive: true, strict: true });
+    for (const { route, path } of mounted) {
       // Bodies are parsed on POST only (GET bodies are never read, as native).
-      if (method === 'POST') router.post(route.path.slice(cut), refuseDeclaredOversize, parseJson, parseForm, ...handlers);
-      else router.get(route.path.slice(cut), ...handlers);
+      if (route.methods.includes('POST')) router.post(path, refuseDeclaredOversize, parseJson, parseForm, runRoute(route));
+      if (route.methods.includes('GET')) router.get(path, runRoute(route));
     }
-  }
-  for (const [prefix, router] of routers) {
     // Ends each router's stack, so Express never answers an OPTIONS request by itself.
     router.use(unmatched);
     app.use(prefix, router);
   }
   app.use(unmatched);
 
+  // The catch Express needs for its own parsers' errors; the API renders them as native's.
   const renderError: ErrorRequestHandler = (error, request, response, _next) => {
-    const failure = fromBodyParser(error, bodyLimitBytes);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    // As native: a body left unread (or too large) would be taken for the next request. `complete`
-    // cannot tell (a small body may have arrived already); whether it was read to its end can.
-    const tooLarge = failure instanceof BlogError && failure.code === 'BODY_TOO_LARGE';
-    if (tooLarge || (!request.readableEnded && hasBody(request))) response.setHeader('Connection', 'close');
-    writeResponse(response, api.fail(failure), request.method === 'HEAD');
+    if (response.headersSent) response.destroy();
+    else send(request, response, api.fail(fromParserError(error, limit)));
   };
   app.use(renderError);
 

@@ -1,5 +1,5 @@
 /** The engines by name: `blog-server serve --engine <name>`. */
-import type { Engine } from './engine.ts';
+import type { Engine } from '../http/engine-support.ts';
 import { expressEngine } from './express.ts';
 import { koaEngine } from './koa.ts';
 import { nativeEngine } from './native.ts';

@@ -18,6 +18,14 @@ export function isJsonRequest(request: IncomingMessage): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
+/**
+ * The body is over the limit. The rest of it may still be on its way: the connection closes rather
+ * than read it only to throw it away.
+ */
+export function bodyTooLarge(limit: number, cause?: unknown): BlogError {
+  return new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`, { headers: { Connection: 'close' }, cause });
+}
+
 /** Whether the request announces a body (a length or chunked encoding). */
 export function hasBody(request: IncomingMessage): boolean {
   return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
@@ -26,7 +34,7 @@ export function hasBody(request: IncomingMessage): boolean {
 /** Reads the whole body, rejecting as soon as it passes `limit` bytes. */
 export function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (declared > limit) return Promise.reject(new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`));
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -34,7 +42,7 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
       size += chunk.length;
       if (size > limit) {
         request.off('data', onData);
-        reject(new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`));
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);

@@ -1,7 +1,8 @@
 /**
- * The course envelope, and the one place where errors become responses. A BlogError answers with
- * its catalogue status and message; anything else is a 500 with a fixed message, and its detail goes
- * to the log only — never a driver's message or a stack to the client.
+ * The one place where outcomes and errors become responses: the course envelope for data and
+ * errors, the declared content type for documents. A BlogError answers with its catalogue status and
+ * message; anything else is a 500 with a fixed message, and its detail goes to the log only — never
+ * a driver's message or a stack to the client.
  */
 import { BlogError, errorCatalogue } from '../core/errors.ts';
 
@@ -10,7 +11,7 @@ export type HeaderValue = string | readonly string[];
 export interface ApiResponse {
   status: number;
   headers: Readonly<Record<string, HeaderValue>>;
-  /** The JSON text of the envelope. */
+  /** The JSON text of the envelope, or a document's text. */
   body: string;
 }
 
@@ -21,6 +22,11 @@ export function success(data: unknown, headers?: Record<string, HeaderValue>): A
   const envelope = data === undefined ? { errno: 0 } : { errno: 0, data };
   // Most answers add no header: share the frozen base instead of copying it per request.
   return { status: 200, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body: JSON.stringify(envelope) };
+}
+
+/** A document answer (a feed, a sitemap, text) in the content type its route declares. */
+export function documentResponse(contentType: string, text: string, headers?: Record<string, HeaderValue>): ApiResponse {
+  return { status: 200, headers: { 'Content-Type': contentType, ...headers }, body: text };
 }
 
 export type ErrorLogger = (message: string, error: unknown) => void;

@@ -1,123 +1,192 @@
 /**
- * The one route table. Every engine mounts exactly these routes; none adds its own. A handler reads
- * its inputs from the request context, calls the core and returns data: it never sees a framework.
+ * The one route table. Every engine mounts exactly these routes; none adds its own. Each declares its
+ * inputs, the errors it may answer and what a success carries (src/http/route.ts); its handler gets
+ * validated input, calls the core and returns data.
  */
-import type { BlogService } from '../core/blog-service.ts';
-import type { SessionUser } from '../core/session-user.ts';
-import type { UserService } from '../core/user-service.ts';
-import { optionalPositiveInteger, optionalText, queryFields, requiredId, stringField, type Fields } from './fields.ts';
+import { field } from './inputs.ts';
+import { defineRoute, type Method, type Route, type RouteOutcome, type Services } from './route.ts';
 import { listHeaders } from './pagination.ts';
-import type { Query } from './query.ts';
-
-export type Method = 'GET' | 'POST';
-
-/** `user`: the login check runs first and answers `尚未登录` without a session. */
-export type Auth = 'none' | 'user';
-
-export interface RouteContext {
-  readonly path: string;
-  readonly query: Query;
-  readonly body: Fields;
-  readonly clientAddress: string;
-  /** The session's user, read from the store on first call; null when anonymous. */
-  user(): Promise<SessionUser | null>;
-  /** The session's user, or SESSION_REQUIRED. */
-  requireUser(): Promise<SessionUser>;
-}
-
-export interface RouteOutcome {
-  data?: unknown;
-  headers?: Record<string, string>;
-  /** Start a new session for this user (a new id: no fixation), or end the current one. */
-  session?: { start: SessionUser } | 'end';
-}
-
-export interface Services {
-  blogs: BlogService;
-  users: UserService;
-}
-
-export interface Route {
-  readonly methods: readonly Method[];
-  readonly path: string;
-  readonly auth: Auth;
-  handle(context: RouteContext, services: Services): Promise<RouteOutcome>;
-}
+import { blogListShape, blogShape, newBlogShape, userShape } from './shapes.ts';
 
 export interface RouteOptions {
   /** Also accept the course's early `GET /api/user/login?username=&password=` (unsafe: passwords land in logs). */
   unsafeGetLogin: boolean;
+  /** The core's text limits, for the description of the fields (the core enforces them). */
+  titleMaxLength: number;
+  contentMaxLength: number;
 }
 
-const blogList: Route['handle'] = async (context, { blogs }) => {
-  // `isadmin` is on for any non-empty value, as the course's `if (req.query.isadmin)`.
-  const admin = optionalText(context.query, 'isadmin') !== undefined;
-  const author = admin ? (await context.requireUser()).username : optionalText(context.query, 'author');
-  const result = await blogs.list({
-    author,
-    keyword: optionalText(context.query, 'keyword'),
-    page: optionalPositiveInteger(context.query, 'page'),
-    pageSize: optionalPositiveInteger(context.query, 'pageSize'),
+const either: readonly Method[] = ['GET', 'POST'];
+
+const blogId = { id: field.id('the blog\'s id') };
+
+function blogText(options: RouteOptions) {
+  return {
+    title: field.string('the title, trimmed; HTML is filtered', options.titleMaxLength),
+    content: field.string('the content, HTML filtered by the XSS whitelist', options.contentMaxLength),
+  };
+}
+
+const credentials = {
+  username: field.string('the username'),
+  password: field.string('the password'),
+};
+
+const list = defineRoute({
+  methods: ['GET'],
+  path: '/api/blog/list',
+  auth: 'none',
+  summary: 'Blogs, newest first, a page at a time (X-Total-Count, Link)',
+  query: {
+    author: field.text('only this author\'s blogs (exact username)'),
+    keyword: field.text('only blogs whose title contains this, case-insensitively'),
+    isadmin: field.flag('only the logged-in user\'s own blogs (needs a session)'),
+    page: field.integer('the page, from 1'),
+    pageSize: field.integer('blogs per page; larger than LIST_MAX_SIZE is clamped'),
+  },
+  errors: ['SESSION_REQUIRED'],
+  data: blogListShape,
+  async handle(input, { blogs }) {
+    const { query } = input;
+    const author = query.isadmin ? (await input.requireUser()).username : query.author;
+    const result = await blogs.list({ author, keyword: query.keyword, page: query.page, pageSize: query.pageSize });
+    return { data: result.blogs, headers: listHeaders(input.path, input.rawQuery, result) };
+  },
+});
+
+const detail = defineRoute({
+  methods: ['GET'],
+  path: '/api/blog/detail',
+  auth: 'none',
+  summary: 'One blog',
+  query: { ...blogId, isadmin: field.flag('only if it is the logged-in user\'s own (needs a session)') },
+  errors: ['BLOG_NOT_FOUND', 'SESSION_REQUIRED'],
+  data: blogShape,
+  async handle(input, { blogs }) {
+    const { id, isadmin } = input.query;
+    return { data: isadmin ? await blogs.detailOwn(id, await input.requireUser()) : await blogs.detail(id) };
+  },
+});
+
+function create(options: RouteOptions): Route {
+  return defineRoute({
+    methods: ['POST'],
+    path: '/api/blog/new',
+    auth: 'user',
+    summary: 'Write a blog as the logged-in user',
+    body: blogText(options),
+    errors: ['TITLE_REQUIRED', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG'],
+    data: newBlogShape,
+    async handle(input, { blogs }) {
+      return { data: await blogs.create(await input.requireUser(), input.body) };
+    },
   });
-  return { data: result.blogs, headers: listHeaders(context.path, context.query, result) };
-};
+}
 
-const blogDetail: Route['handle'] = async (context, { blogs }) => {
-  const id = requiredId(context.query);
-  if (optionalText(context.query, 'isadmin') !== undefined) return { data: await blogs.detailOwn(id, await context.requireUser()) };
-  return { data: await blogs.detail(id) };
-};
-
-const blogNew: Route['handle'] = async (context, { blogs }) => {
-  const user = await context.requireUser();
-  return { data: await blogs.create(user, { title: stringField(context.body, 'title'), content: stringField(context.body, 'content') }) };
-};
-
-const blogUpdate: Route['handle'] = async (context, { blogs }) => {
-  const user = await context.requireUser();
-  await blogs.update(requiredId(context.query), user, { title: stringField(context.body, 'title'), content: stringField(context.body, 'content') });
-  return {};
-};
-
-const blogDelete: Route['handle'] = async (context, { blogs }) => {
-  const user = await context.requireUser();
-  await blogs.remove(requiredId(context.query), user);
-  return {};
-};
-
-/** Login reads the body, or the query for the opt-in GET variant. */
-const userLogin: Route['handle'] = async (context, { users }) => {
-  const source = Object.keys(context.body).length > 0 ? context.body : queryFields(context.query);
-  const user = await users.login({
-    username: stringField(source, 'username'),
-    password: stringField(source, 'password'),
-    clientAddress: context.clientAddress,
+function update(options: RouteOptions): Route {
+  return defineRoute({
+    methods: ['POST'],
+    path: '/api/blog/update',
+    auth: 'user',
+    summary: 'Change one of the logged-in user\'s blogs',
+    query: blogId,
+    body: blogText(options),
+    errors: ['TITLE_REQUIRED', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG', 'BLOG_UPDATE_FAILED'],
+    async handle(input, { blogs }) {
+      await blogs.update(input.query.id, await input.requireUser(), input.body);
+      return {};
+    },
   });
+}
+
+/** `/api/blog/del` as the course names it, `/api/blog/delete` as copies renamed it. */
+function remove(path: string): Route {
+  return defineRoute({
+    methods: ['POST'],
+    path,
+    auth: 'user',
+    summary: 'Delete one of the logged-in user\'s blogs',
+    query: blogId,
+    errors: ['BLOG_DELETE_FAILED'],
+    async handle(input, { blogs }) {
+      await blogs.remove(input.query.id, await input.requireUser());
+      return {};
+    },
+  });
+}
+
+async function logIn(users: Services['users'], { username, password }: { username: string; password: string }, clientAddress: string): Promise<RouteOutcome> {
+  const user = await users.login({ username, password, clientAddress });
   return { data: { username: user.username, realname: user.realname }, session: { start: user } };
-};
+}
 
-const userLogout: Route['handle'] = async () => ({ session: 'end' });
+const loginAnswers = {
+  path: '/api/user/login',
+  auth: 'none',
+  errors: ['LOGIN_FAILED', 'TOO_MANY_LOGIN_ATTEMPTS'],
+  data: userShape,
+} as const;
 
-const userInfo: Route['handle'] = async (context) => {
-  const user = await context.requireUser();
-  return { data: { username: user.username, realname: user.realname } };
-};
+const login = defineRoute({
+  ...loginAnswers,
+  methods: ['POST'],
+  summary: 'Log in: a new session cookie',
+  body: credentials,
+  handle: (input, { users }) => logIn(users, input.body, input.clientAddress),
+});
+
+/** The course's early cookie chapter logs in from the query: off unless UNSAFE_GET_LOGIN. */
+const loginFromQuery = defineRoute({
+  ...loginAnswers,
+  methods: ['GET'],
+  summary: 'Log in from the query (unsafe: passwords land in access logs; UNSAFE_GET_LOGIN)',
+  query: credentials,
+  handle: (input, { users }) => logIn(users, input.query, input.clientAddress),
+});
+
+/** `/api/user/logout` and the variant `/api/user/logOut`: the session ends on the server too. */
+function logout(path: string): Route {
+  return defineRoute({
+    methods: either,
+    path,
+    auth: 'none',
+    summary: 'Log out: the session ends on the server and the cookie is cleared',
+    async handle() {
+      return { session: 'end' };
+    },
+  });
+}
+
+/** `/api/user/info` and the course copies' login checks, which answer the same. */
+function info(path: string, methods: readonly Method[]): Route {
+  return defineRoute({
+    methods,
+    path,
+    auth: 'user',
+    summary: 'The logged-in user',
+    data: userShape,
+    async handle(input) {
+      const user = await input.requireUser();
+      return { data: { username: user.username, realname: user.realname } };
+    },
+  });
+}
 
 export function apiRoutes(options: RouteOptions): Route[] {
-  const either: readonly Method[] = ['GET', 'POST'];
   return [
-    { methods: ['GET'], path: '/api/blog/list', auth: 'none', handle: blogList },
-    { methods: ['GET'], path: '/api/blog/detail', auth: 'none', handle: blogDetail },
-    { methods: ['POST'], path: '/api/blog/new', auth: 'user', handle: blogNew },
-    { methods: ['POST'], path: '/api/blog/update', auth: 'user', handle: blogUpdate },
-    { methods: ['POST'], path: '/api/blog/del', auth: 'user', handle: blogDelete },
-    { methods: ['POST'], path: '/api/blog/delete', auth: 'user', handle: blogDelete },
-    { methods: options.unsafeGetLogin ? either : ['POST'], path: '/api/user/login', auth: 'none', handle: userLogin },
-    { methods: either, path: '/api/user/logout', auth: 'none', handle: userLogout },
-    { methods: either, path: '/api/user/logOut', auth: 'none', handle: userLogout },
-    { methods: ['GET'], path: '/api/user/info', auth: 'user', handle: userInfo },
-    { methods: either, path: '/api/user/loginCheck', auth: 'user', handle: userInfo },
-    { methods: either, path: '/api/user/checkLogin', auth: 'user', handle: userInfo },
-    { methods: either, path: '/api/user/login-test', auth: 'user', handle: userInfo },
+    list,
+    detail,
+    create(options),
+    update(options),
+    remove('/api/blog/del'),
+    remove('/api/blog/delete'),
+    login,
+    ...(options.unsafeGetLogin ? [loginFromQuery] : []),
+    logout('/api/user/logout'),
+    logout('/api/user/logOut'),
+    info('/api/user/info', ['GET']),
+    info('/api/user/loginCheck', either),
+    info('/api/user/checkLogin', either),
+    info('/api/user/login-test', either),
   ];
 }

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { optionalPositiveInteger, optionalText, queryFields, requiredId, stringField } from '../../src/http/fields.ts';
+import { bodyFields, field, readBodyInput, readQueryInput } from '../../src/http/inputs.ts';
 import { parseQuery, splitUrl } from '../../src/http/query.ts';
 
 describe('query strings', () => {
   it('never fails on what the course\'s querystring.parse accepts', () => {
-    const read = (search: string) => ({ ...queryFields(parseQuery(search)) });
+    const read = (search: string) => Object.fromEntries(parseQuery(search).entries());
     assert.deepEqual(read('1=1&&author=&keyword=%'), { 1: '1', author: '', keyword: '%' });
     assert.deepEqual(read(''), {});
     assert.deepEqual(read('keyword=%E6%90%9C&x=a+b'), { keyword: '搜', x: 'a b' });
@@ -14,7 +14,7 @@ describe('query strings', () => {
 
   it('keeps the first value of a repeated key', () => {
     assert.equal(parseQuery('author=a&author=b').get('author'), 'a');
-    assert.deepEqual(queryFields(parseQuery('author=a&author=b&__proto__=x')), { author: 'a' });
+    assert.deepEqual(readQueryInput({ author: field.text('') }, parseQuery('author=a&author=b&__proto__=x')), { author: 'a' });
   });
 
   it('splits a request target', () => {
@@ -23,25 +23,43 @@ describe('query strings', () => {
   });
 });
 
-describe('fields', () => {
+describe('declared inputs', () => {
+  const id = { id: field.id('') };
+  const title = { title: field.string('') };
+
   it('reads ids as positive safe integers', () => {
-    assert.equal(requiredId(parseQuery('id=42')), 42);
-    for (const id of ['', '0', '-1', '1.0', '01', '1e3', ' 1', '9007199254740993', 'abc']) {
-      assert.throws(() => requiredId(parseQuery(`id=${encodeURIComponent(id)}`)), { code: 'INVALID_PARAMETER' }, id);
+    assert.equal(readQueryInput(id, parseQuery('id=42')).id, 42);
+    for (const value of ['', '0', '-1', '1.0', '01', '1e3', ' 1', '9007199254740993', 'abc']) {
+      assert.throws(() => readQueryInput(id, parseQuery(`id=${encodeURIComponent(value)}`)), { code: 'INVALID_PARAMETER', message: '参数错误: id 必须是正整数' }, value);
     }
-    assert.throws(() => requiredId(parseQuery('')), { code: 'INVALID_PARAMETER' });
+    assert.throws(() => readQueryInput(id, parseQuery('')), { code: 'INVALID_PARAMETER' });
   });
 
   it('treats empty optional values as absent', () => {
-    assert.equal(optionalText(parseQuery('author='), 'author'), undefined);
-    assert.equal(optionalPositiveInteger(parseQuery('page'), 'page'), undefined);
-    assert.equal(optionalPositiveInteger(parseQuery('page=3'), 'page'), 3);
+    assert.equal(readQueryInput({ author: field.text('') }, parseQuery('author=')).author, undefined);
+    assert.equal(readQueryInput({ page: field.integer('') }, parseQuery('page')).page, undefined);
+    assert.equal(readQueryInput({ page: field.integer('') }, parseQuery('page=3')).page, 3);
+    assert.deepEqual(readQueryInput({ isadmin: field.flag('') }, parseQuery('isadmin=')), { isadmin: false });
+    assert.deepEqual(readQueryInput({ isadmin: field.flag('') }, parseQuery('isadmin=0')), { isadmin: true });
   });
 
   it('accepts strings, null and absence for string fields, and nothing else', () => {
-    assert.equal(stringField({ title: 't' }, 'title'), 't');
-    assert.equal(stringField({ title: null }, 'title'), '');
-    assert.equal(stringField({}, 'title'), '');
-    for (const title of [1, true, ['a'], { a: 1 }]) assert.throws(() => stringField({ title }, 'title'), { code: 'INVALID_PARAMETER' });
+    assert.equal(readBodyInput(title, { title: 't' }).title, 't');
+    assert.equal(readBodyInput(title, { title: null }).title, '');
+    assert.equal(readBodyInput(title, {}).title, '');
+    for (const value of [1, true, ['a'], { a: 1 }]) {
+      assert.throws(() => readBodyInput(title, { title: value }), { code: 'INVALID_PARAMETER', message: '参数错误: title 必须是字符串' });
+    }
+  });
+
+  it('reads only own, declared fields of a body', () => {
+    const body = bodyFields(JSON.parse('{"__proto__": {"title": "x"}, "other": 1}'));
+    assert.deepEqual(readBodyInput(title, body), { title: '' });
+  });
+
+  it('takes an object as a body, nothing else', () => {
+    assert.deepEqual(bodyFields(undefined), {});
+    assert.deepEqual(bodyFields(''), {});
+    for (const value of [[1], 'text', 3, true]) assert.throws(() => bodyFields(value), { code: 'MALFORMED_BODY' });
   });
 });
