@@ -6,7 +6,7 @@
  * so that every engine gives an anonymous request with a bad body the same answer (MALFORMED_BODY)
  * and the same 503 when the session store fails. Engines add no login-check step of their own.
  */
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { BlogError } from '../core/errors.ts';
 import type { Api } from './api.ts';
 import { bodyTooLarge } from './body.ts';
@@ -71,7 +71,7 @@ export function fromParserError(error: unknown, limit: number): unknown {
  * (404, or 405 with `Allow`). Native serves every request with it.
  */
 export function fallback({ api, staticFiles }: EngineContext): RequestListener {
-  const answer = (request: Parameters<RequestListener>[0], response: Parameters<RequestListener>[1]) => void api.handle(request, response);
+  const answer = (request: IncomingMessage, response: ServerResponse) => void api.handle(request, response);
   return (request, response) => {
     if ((request.url ?? '/').startsWith('/api/')) answer(request, response);
     else staticFiles(request, response, () => answer(request, response));
