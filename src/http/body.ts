@@ -26,9 +26,18 @@ export function bodyTooLarge(limit: number, cause?: unknown): BlogError {
   return new BlogError('BODY_TOO_LARGE', `最多 ${limit} 字节`, { headers: { Connection: 'close' }, cause });
 }
 
-/** Whether the request announces a body (a length or chunked encoding). */
+/**
+ * Whether the request announces a body (a length or chunked encoding). Reads `rawHeaders`: node
+ * builds `request.headers` on first use, which would cost every answer that `send` checks.
+ */
 export function hasBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  const raw = request.rawHeaders;
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index]!;
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && name.toLowerCase() === 'content-length' && Number(raw[index + 1]) > 0) return true;
+  }
+  return false;
 }
 
 /** Reads the whole body, rejecting as soon as it passes `limit` bytes. */
