@@ -1,8 +1,8 @@
 /**
- * The schema a fresh migration produces, per database, equals the checked-in snapshot in
- * `schema/<name>.snapshot.txt`: a table, column, index or trigger that changes without a migration
- * (an edited migration, a dialect that changed under one) fails here with a line diff. How to refresh
- * a snapshot on purpose is in `schema/snapshot.ts`.
+ * The schema a fresh migration produces, per database and for the SQLite session file, equals the
+ * checked-in snapshot in `schema/<name>.snapshot.txt`: a table, column, index or trigger that changes
+ * without a migration (an edited migration, a dialect that changed under one) fails here with a line
+ * diff. How to refresh a snapshot on purpose is in `schema/snapshot.ts`.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { after, describe, it } from 'node:test';
+import { SqliteSessionStore } from '../../src/sessions/sqlite-store.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase, skipUnless, withMariadb, withPostgres } from '../helpers/databases.ts';
 import { readMysqlSchema, readPostgresSchema, readSqliteSchema } from './schema/read-schema.ts';
@@ -38,6 +39,17 @@ describe('schema snapshots', () => {
     const database = new SqliteDatabase(path, { readonly: true });
     try {
       assertSchemaSnapshot('sqlite', readSqliteSchema(database, migrations), 'Schema of a freshly migrated SQLite blog database (test/backends/schema-snapshot.test.ts).');
+    } finally {
+      database.close();
+    }
+  });
+
+  it('SQLite: a fresh session file', async () => {
+    const path = join(directory, 'sessions.db');
+    await new SqliteSessionStore({ path, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000 }).close();
+    const database = new SqliteDatabase(path, { readonly: true });
+    try {
+      assertSchemaSnapshot('sqlite-sessions', readSqliteSchema(database, 'session_migrations'), 'Schema of a fresh SQLite session file (test/backends/schema-snapshot.test.ts).');
     } finally {
       database.close();
     }
