@@ -4,7 +4,7 @@
  * on that server and dropped at the end.
  */
 import { join } from 'node:path';
-import { maskUrl } from '../src/storage/mask-url.ts';
+import { maskUrl } from '../src/connections/mask-url.ts';
 import { onCleanup } from './cleanup.ts';
 
 export const datasetNames = ['1k', '100k'] as const;

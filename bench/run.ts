@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES } from '../src/engines/index.ts';
-import { maskUrl } from '../src/storage/mask-url.ts';
+import { maskUrl } from '../src/connections/mask-url.ts';
 import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';

@@ -21,7 +21,7 @@ import { createStaticFiles } from './http/static-files.ts';
 import { createLoginLimiter } from './security/login-limiter.ts';
 import { redisLimiterFactory } from './security/redis-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
-import { connectRedis, type SharedRedis } from './sessions/redis-client.ts';
+import { connectRedis, type SharedRedis } from './connections/redis-client.ts';
 import { RedisSessionStore } from './sessions/redis-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { Sessions } from './sessions/sessions.ts';

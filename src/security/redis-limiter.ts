@@ -6,11 +6,11 @@
  * own, multiplying the failures an attacker gets by the number of processes, and the counts would be
  * lost when Redis returns. A login needs Redis for its session anyway, so it answers 503 instead:
  * `rejectIfRedisNotReady` fails at once while the client reconnects, and RLWrapperTimeouts bounds a
- * hung Redis (a hung `consume` never settles by itself, shared/DEPENDENCIES.md). `createLoginLimiter`
+ * hung Redis (a hung `consume` never settles by itself). `createLoginLimiter`
  * turns both into SERVICE_UNAVAILABLE while an over-the-limit answer stays one.
  */
 import { RateLimiterRedis, RLWrapperTimeouts } from 'rate-limiter-flexible';
-import type { SharedRedis } from '../sessions/redis-client.ts';
+import type { SharedRedis } from '../connections/redis-client.ts';
 import type { LimiterFactory } from './login-limiter.ts';
 
 /** A factory for `createLoginLimiter` whose counters live under `<redis prefix><keyPrefix>:`. */

@@ -28,10 +28,6 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.clear();
   }
 
-  get size(): number {
-    return this.#sessions.size;
-  }
-
   /** Drops expired sessions on every write, so memory stays bounded by the live ones. */
   #purgeExpired(): void {
     const now = Date.now();

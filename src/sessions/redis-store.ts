@@ -7,7 +7,7 @@
  */
 import { defaults } from '../config/defaults.ts';
 import type { SessionUser } from '../core/session-user.ts';
-import type { RedisClient } from './redis-client.ts';
+import type { RedisClient } from '../connections/redis-client.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface RedisSessionStoreOptions {

@@ -39,10 +39,6 @@ export class Sessions {
     this.#options = options;
   }
 
-  get ttlSeconds(): number {
-    return this.#options.ttlSeconds;
-  }
-
   /** The user of a signed cookie value; null for a missing, forged, expired or ended session. */
   async read(cookieValue: string | undefined): Promise<SessionUser | null> {
     const id = cookieValue === undefined ? undefined : this.#verify(cookieValue);

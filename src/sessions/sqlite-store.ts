@@ -1,12 +1,14 @@
 /**
  * Sessions in a SQLite file: the default. Survives restarts and is shared by every process on the
- * machine (WAL mode, busy timeout). Expired sessions are ignored on read and purged on a timer.
+ * machine (WAL mode, busy timeout). Expired sessions are ignored on read and purged on a timer. Its
+ * table is made by the file's own migrations (`sqlite-migrations.ts`).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { SessionUser } from '../core/session-user.ts';
 import type { SessionStore } from './session-store.ts';
+import { migrateSessionDatabase } from './sqlite-migrations.ts';
 
 export interface SqliteSessionStoreOptions {
   path: string;
@@ -28,10 +30,12 @@ export class SqliteSessionStore implements SessionStore {
     this.#database.pragma('journal_mode = WAL');
     // A session lost to a power cut costs a new login; not worth an fsync per login.
     this.#database.pragma('synchronous = NORMAL');
-    this.#database.exec(`create table if not exists sessions (
-      key text primary key, data text not null, expires integer not null
-    ) without rowid;
-    create index if not exists sessions_expires on sessions (expires);`);
+    try {
+      migrateSessionDatabase(this.#database);
+    } catch (error) {
+      this.#database.close();
+      throw error;
+    }
     this.#select = this.#database.prepare('select data from sessions where key = ? and expires > ?');
     this.#upsert = this.#database.prepare('insert into sessions (key, data, expires) values (?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires');
     this.#delete = this.#database.prepare('delete from sessions where key = ?');

@@ -4,7 +4,7 @@ import type { StorageDialect, StorageOptions } from './dialects/dialect.ts';
 import { mysqlDialect } from './dialects/mysql.ts';
 import { postgresDialect } from './dialects/postgres.ts';
 import { sqliteDialect } from './dialects/sqlite.ts';
-import { maskUrl } from './mask-url.ts';
+import { maskUrl } from '../connections/mask-url.ts';
 
 /** A SQLite path from `./x.db`, `/abs/x.db`, `sqlite:x.db`, `sqlite:///abs/x.db` or `sqlite::memory:`. */
 export function sqlitePathOf(url: string): string | undefined {

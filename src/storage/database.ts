@@ -47,5 +47,4 @@ export interface Database {
 }
 
 export type BlogRow = Selectable<BlogsTable>;
-export type UserRow = Selectable<UsersTable>;
 export type BlogDatabase = Kysely<Database>;

@@ -31,7 +31,7 @@ export function openStorage(url: string, options: StorageOptions): Storage {
     async migrate() {
       const migrator = new Migrator({
         db,
-        provider: { getMigrations: async () => migrationsFor(dialect) },
+        provider: { getMigrations: async () => migrationsFor(dialect.name) },
         migrationTableName: 'blog_server_migrations',
         migrationLockTableName: 'blog_server_migrations_lock',
       });

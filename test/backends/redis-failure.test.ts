@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { connectRedis } from '../../src/sessions/redis-client.ts';
+import { connectRedis } from '../../src/connections/redis-client.ts';
 import { RedisSessionStore } from '../../src/sessions/redis-store.ts';
 import { Client, assertEnvelope, assertServiceUnavailable } from '../helpers/client.ts';
 import { createRedisPrefix, serviceAddress, skipUnless, type TestResource } from '../helpers/databases.ts';

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { connectRedis, parseRedisUrl, reconnectDelay, redisDefaults, type SharedRedis } from '../../src/sessions/redis-client.ts';
+import { connectRedis, parseRedisUrl, reconnectDelay, redisDefaults, type SharedRedis } from '../../src/connections/redis-client.ts';
 import { RedisSessionStore, defaultSessionPrefix } from '../../src/sessions/redis-store.ts';
 import type { SessionStore } from '../../src/sessions/session-store.ts';
 import { Client, assertEnvelope } from '../helpers/client.ts';

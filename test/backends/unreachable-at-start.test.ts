@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { redisDefaults } from '../../src/sessions/redis-client.ts';
+import { redisDefaults } from '../../src/connections/redis-client.ts';
 import { runCli } from '../helpers/cli.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createClient } from 'redis';
-import type { RedisClient } from '../../src/sessions/redis-client.ts';
+import type { RedisClient } from '../../src/connections/redis-client.ts';
 
 export type Service = 'mariadb' | 'postgres' | 'redis';
 

@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { after, describe, it } from 'node:test';
 import type { SessionUser } from '../../src/core/session-user.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-store.ts';
 import type { SessionStore } from '../../src/sessions/session-store.ts';
 import { Sessions } from '../../src/sessions/sessions.ts';
+import { migrateSessionDatabase, sessionMigrations } from '../../src/sessions/sqlite-migrations.ts';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store.ts';
 import { runSessionStoreLifecycle } from '../helpers/session-store-lifecycle.ts';
 
@@ -21,7 +24,7 @@ const user: SessionUser = { userId: 1, username: 'zhangsan', realname: '张三' 
 const options = { secret: 'a'.repeat(32), ttlSeconds: 60, storeTimeoutMs: 200, idBytes: 32 };
 
 describe('SQLite session store', () => {
-  it('is shared by two processes\' connections to one file and survives reopening', async () => {
+  it('is shared by two connections to one file (as by two processes) and survives reopening', async () => {
     const path = join(directory, 'shared.db');
     const [first, second] = [new SqliteSessionStore(sqliteOptions(path)), new SqliteSessionStore(sqliteOptions(path))];
     await first.set('k', user, 60);
@@ -31,6 +34,63 @@ describe('SQLite session store', () => {
     const reopened = new SqliteSessionStore(sqliteOptions(path));
     assert.deepEqual(await reopened.get('k'), user);
     await reopened.close();
+  });
+
+  it('keeps a file made before it had migrations, with its sessions, and records the migration', async () => {
+    const path = join(directory, 'before-migrations.db');
+    const old = new SqliteDatabase(path);
+    // What the store created by itself before it had migrations.
+    old.exec(`create table if not exists sessions (
+      key text primary key, data text not null, expires integer not null
+    ) without rowid;
+    create index if not exists sessions_expires on sessions (expires);`);
+    old.prepare('insert into sessions (key, data, expires) values (?, ?, ?)').run('k', JSON.stringify(user), Date.now() + 60_000);
+    old.close();
+    const store = new SqliteSessionStore(sqliteOptions(path));
+    assert.deepEqual(await store.get('k'), user);
+    await store.close();
+    const file = new SqliteDatabase(path, { readonly: true });
+    assert.deepEqual(file.prepare('select name from session_migrations').pluck().all(), ['2026-11-25-001-sessions']);
+    file.close();
+  });
+
+  it('applies each migration once, even when several processes open a new file at the same moment', async () => {
+    const path = join(directory, 'migrated-at-once.db');
+    const module = new URL('../../src/sessions/sqlite-migrations.ts', import.meta.url).href;
+    // Each process waits for the same instant, so that they contend for the lock, and a slow second
+    // migration keeps the first one's lock held long enough for the others to be waiting on it.
+    const slow = { name: '2099-01-01-001-slow', sql: 'create table slow as with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select count(*) as n from c' };
+    const script = `import SqliteDatabase from 'better-sqlite3';
+      import { migrateSessionDatabase, sessionMigrations } from ${JSON.stringify(module)};
+      const [path, at, slow] = process.argv.slice(1);
+      const database = new SqliteDatabase(path, { timeout: 10000 });
+      database.pragma('journal_mode = WAL');
+      await new Promise((resolve) => setTimeout(resolve, Number(at) - Date.now()));
+      process.stdout.write(JSON.stringify(migrateSessionDatabase(database, [...sessionMigrations, JSON.parse(slow)])));
+      database.close();`;
+    const at = String(Date.now() + 3_000);
+    const outputs = await Promise.all([1, 2, 3].map(() => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path, at, JSON.stringify(slow)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`migrating process exited with ${code}`))));
+    })));
+    const applied = outputs.flatMap((output) => JSON.parse(output) as string[]);
+    assert.deepEqual(applied, [...sessionMigrations, slow].map((migration) => migration.name), 'each migration ran in exactly one process');
+  });
+
+  it('applies a later migration to a file made by the earlier ones', () => {
+    const database = new SqliteDatabase(join(directory, 'later.db'));
+    try {
+      assert.deepEqual(migrateSessionDatabase(database), ['2026-11-25-001-sessions']);
+      const later = [...sessionMigrations, { name: '2099-01-01-001-later', sql: 'create table later (x integer)' }];
+      assert.deepEqual(migrateSessionDatabase(database, later), ['2099-01-01-001-later']);
+      assert.deepEqual(migrateSessionDatabase(database, later), []);
+      assert.deepEqual(database.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all(), ['later', 'session_migrations', 'sessions']);
+    } finally {
+      database.close();
+    }
   });
 
   it('purges expired sessions', async () => {

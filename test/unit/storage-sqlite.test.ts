@@ -6,7 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { after, describe, it } from 'node:test';
 import { sqlitePathOf } from '../../src/storage/connect.ts';
-import { maskUrl } from '../../src/storage/mask-url.ts';
+import { maskUrl } from '../../src/connections/mask-url.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { runCli } from '../helpers/cli.ts';
 

@@ -1,5 +1,5 @@
 /** What differs between SQLite, MySQL/MariaDB and PostgreSQL, behind one small interface. */
-import type { CompiledQuery, CreateTableBuilder, Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { CompiledQuery, Expression, Kysely, SqlBool } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
@@ -21,10 +21,6 @@ export interface StorageDialect {
   titleContains(keyword: string): Expression<SqlBool>;
   /** Inserts one row and resolves its new id (MariaDB cannot `RETURNING` through Kysely). */
   insertId(db: BlogDatabase, table: 'blogs' | 'users', values: Record<string, string | number | null>): Promise<number>;
-  /** Adds an auto-increment integer primary key named `id` (spelled differently by each database). */
-  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
-  /** The type of long text columns (`content`). */
-  readonly longTextType: RawBuilder<unknown>;
   /**
    * Turns a query Kysely compiled once into a function that runs it with new parameters, skipping
    * Kysely's per-call building and compiling on the hottest reads. Where absent, the query runs
@@ -32,13 +28,6 @@ export interface StorageDialect {
    * so no other query can interleave, and blog-server opens no transactions while serving.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
-  /** Whether an index of that name exists on the table. */
-  indexExists(db: BlogDatabase, table: string, index: string): Promise<boolean>;
-  /** Widens course columns too short for blog-server (e.g. `password varchar(32)`); no-op where lengths are not enforced. */
-  widenCourseColumns(db: BlogDatabase): Promise<void>;
-  /** Creates the triggers that keep `blog_counts` and `blog_total` in step with `blogs`. */
-  createCountTriggers(db: BlogDatabase): Promise<void>;
-  dropCountTriggers(db: BlogDatabase): Promise<void>;
 }
 
 /** Escapes LIKE wildcards so a user's `%` and `_` match themselves (escape character `\`). */

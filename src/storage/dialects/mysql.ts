@@ -3,7 +3,8 @@
  * table it migrates, is utf8mb4 with the binary collation `utf8mb4_bin`: Chinese text and emoji
  * round-trip, and usernames and authors compare exactly as on SQLite and PostgreSQL (`Alice` ≠
  * `alice`) instead of by the server's case- and accent-blind default. Keyword search folds case
- * itself with `lower()`. MySQL DDL is not transactional, so each step checks before it acts.
+ * itself with `lower()`. The migrations (`../migrations/`) state the character set in their own SQL;
+ * MySQL DDL is not transactional, so each of their steps checks before it acts.
  */
 import { createPool, type Pool, type PoolConnection, type QueryError, type QueryResult } from 'mysql2';
 import {
@@ -29,7 +30,11 @@ import { DatabaseUnavailableError, hasDeadline, networkSettings, storageError, t
 const charset = 'utf8mb4';
 const collation = 'utf8mb4_bin';
 
-/** Appends the character set and collation to every CREATE TABLE, whatever the database's default is. */
+/**
+ * Appends the character set and collation to every CREATE TABLE built by Kysely's schema builder,
+ * whatever the database's default is: Kysely's own migration tables. (The migrations write raw SQL
+ * that names them, so that editing this file never changes what a shipped migration creates.)
+ */
 const utf8mb4Tables: KyselyPlugin = {
   transformQuery({ node }): RootOperationNode {
     if (!CreateTableNode.is(node)) return node;
@@ -118,37 +123,6 @@ function guardedPool(pool: Pool, settings: NetworkSettings): MysqlPool {
   };
 }
 
-interface ColumnInfo {
-  name: string;
-  length: number | null;
-  collation: string | null;
-  nullable: string;
-  defaultValue: string | null;
-}
-
-/** Course columns too short for blog-server, with the width they get. */
-const minimumWidths: Record<'users' | 'blogs', Record<string, number>> = {
-  users: { username: 64, password: 255, realname: 64 },
-  blogs: { title: 1024, author: 64 },
-};
-
-/**
- * The DEFAULT clause of a column being redefined. MariaDB reports string defaults quoted (`'x'`)
- * and no default as NULL or 'NULL'; MySQL 8 reports them unquoted.
- */
-function defaultClause(column: ColumnInfo) {
-  const value = column.defaultValue;
-  if (value === null || value === 'NULL') return sql``;
-  if (value.startsWith("'")) return sql` default ${sql.raw(value)}`;
-  return sql` default ${sql.lit(value)}`;
-}
-
-async function dropCountTriggers(db: BlogDatabase): Promise<void> {
-  for (const name of ['blogs_count_insert', 'blogs_count_delete', 'blogs_count_author']) {
-    await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
-  }
-}
-
 export function mysqlDialect(url: string, options: StorageOptions): StorageDialect {
   const settings = networkSettings(url);
   const { url: parsed } = settings;
@@ -191,12 +165,6 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
       });
     },
 
-    addIdColumn(table) {
-      return table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
-    },
-
-    longTextType: sql`longtext`,
-
     titleContains(keyword) {
       // The binary collation compares exactly, so fold case on both sides; `\` is MySQL's default LIKE escape.
       return sql<boolean>`lower(title) like lower(${`%${escapeLike(keyword)}%`})`;
@@ -208,55 +176,5 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
       if (result.insertId === undefined) throw new Error(`insert into ${table} reported no id`);
       return Number(result.insertId);
     },
-
-    async indexExists(db, table, index) {
-      const { rows } = await sql<{ found: number }>`select 1 as found from information_schema.statistics
-        where table_schema = database() and table_name = ${table} and index_name = ${index} limit 1`.execute(db);
-      return rows.length > 0;
-    },
-
-    async widenCourseColumns(db) {
-      for (const table of ['users', 'blogs'] as const) {
-        const tableCollation = await sql<{ collation: string | null }>`select table_collation as collation from information_schema.tables
-          where table_schema = database() and table_name = ${table}`.execute(db);
-        const readColumns = async () => (await sql<ColumnInfo>`select column_name as name, character_maximum_length as length,
-            collation_name as collation, is_nullable as nullable, column_default as defaultValue
-          from information_schema.columns where table_schema = database() and table_name = ${table}`.execute(db)).rows;
-        // A course database is often utf8 (3 bytes: no emoji) or latin1, and compares case-blind.
-        const columns = await readColumns();
-        const converted = tableCollation.rows[0]?.collation === collation && columns.every((column) => column.collation === null || column.collation === collation);
-        if (!converted) await sql`alter table ${sql.id(table)} convert to character set ${sql.raw(charset)} collate ${sql.raw(collation)}`.execute(db);
-
-        const narrow = (await readColumns()).filter((column) => {
-          const wanted = minimumWidths[table][column.name];
-          return wanted !== undefined && column.length !== null && Number(column.length) < wanted;
-        });
-        if (narrow.length === 0) continue;
-        const changes = narrow.map((column) => sql`modify column ${sql.id(column.name)} varchar(${sql.raw(String(minimumWidths[table][column.name]))})
-          character set ${sql.raw(charset)} collate ${sql.raw(collation)} ${sql.raw(column.nullable === 'YES' ? 'null' : 'not null')}${defaultClause(column)}`);
-        await sql`alter table ${sql.id(table)} ${sql.join(changes)}`.execute(db);
-      }
-    },
-
-    async createCountTriggers(db) {
-      // MySQL 8.0 before 8.0.29 has no CREATE TRIGGER IF NOT EXISTS: drop first, so a re-run succeeds.
-      await dropCountTriggers(db);
-      await sql`create trigger blogs_count_insert after insert on blogs for each row begin
-        insert into blog_counts (author, n) values (new.author, 1) on duplicate key update n = n + 1;
-        update blog_total set n = n + 1 where id = 1;
-      end`.execute(db);
-      await sql`create trigger blogs_count_delete after delete on blogs for each row begin
-        update blog_counts set n = n - 1 where author = old.author;
-        update blog_total set n = n - 1 where id = 1;
-      end`.execute(db);
-      await sql`create trigger blogs_count_author after update on blogs for each row begin
-        if not (old.author <=> new.author) then
-          update blog_counts set n = n - 1 where author = old.author;
-          insert into blog_counts (author, n) values (new.author, 1) on duplicate key update n = n + 1;
-        end if;
-      end`.execute(db);
-    },
-
-    dropCountTriggers,
   };
 }

@@ -7,7 +7,8 @@
  */
 import { defaults } from '../../config/defaults.ts';
 import { BlogError } from '../../core/errors.ts';
-import { maskUrl } from '../mask-url.ts';
+import { codeOf, describeError } from '../../connections/describe-error.ts';
+import { maskUrl } from '../../connections/mask-url.ts';
 
 /** The timeouts of MySQL/PostgreSQL connections (`src/config/defaults.ts`). */
 export const networkDefaults = defaults.networkDatabase;
@@ -60,19 +61,8 @@ export class DatabaseUnavailableError extends BlogError {
   }
 
   override toString(): string {
-    return `database ${this.displayUrl} unreachable: ${describe(this.cause)}`;
+    return `database ${this.displayUrl} unreachable: ${describeError(this.cause)}`;
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(describe).join('; ');
-  if (error instanceof Error) return error.message || (codeOf(error) ?? error.name);
-  return String(error);
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
 }
 
 /** Socket-level failures, from Node or from mysql2's protocol layer. */

@@ -129,12 +129,6 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
       return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, settings) }) });
     },
 
-    addIdColumn(table) {
-      return table.addColumn('id', 'integer', (column) => column.primaryKey().generatedByDefaultAsIdentity());
-    },
-
-    longTextType: sql`text`,
-
     titleContains(keyword) {
       return sql<boolean>`title ilike ${`%${escapeLike(keyword)}%`} escape '\\'`;
     },
@@ -142,52 +136,6 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
     async insertId(db: BlogDatabase, table, values) {
       const row = await db.insertInto(table).values(values as never).returning('id').executeTakeFirstOrThrow();
       return Number(row.id);
-    },
-
-    async indexExists(db, table, index) {
-      const { rows } = await sql<{ found: number }>`select 1 as found from pg_indexes
-        where schemaname = current_schema() and tablename = ${table} and indexname = ${index} limit 1`.execute(db);
-      return rows.length > 0;
-    },
-
-    async widenCourseColumns(db) {
-      const widths: Record<string, number> = { 'users.username': 64, 'users.password': 255, 'users.realname': 64, 'blogs.title': 1024, 'blogs.author': 64 };
-      const { rows } = await sql<{ table: string; column: string; length: number | null }>`select table_name as table, column_name as column,
-          character_maximum_length as length
-        from information_schema.columns where table_schema = current_schema() and table_name in ('users', 'blogs')`.execute(db);
-      for (const row of rows) {
-        const wanted = widths[`${row.table}.${row.column}`];
-        if (wanted === undefined || row.length === null || row.length >= wanted) continue;
-        await sql`alter table ${sql.id(row.table)} alter column ${sql.id(row.column)} type varchar(${sql.raw(String(wanted))})`.execute(db);
-      }
-    },
-
-    async createCountTriggers(db) {
-      await sql`create or replace function blog_counts_maintain() returns trigger language plpgsql as $$
-        begin
-          if tg_op = 'INSERT' or (tg_op = 'UPDATE' and old.author is distinct from new.author) then
-            insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = blog_counts.n + 1;
-          end if;
-          if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.author is distinct from new.author) then
-            update blog_counts set n = n - 1 where author = old.author;
-          end if;
-          if tg_op = 'INSERT' then
-            update blog_total set n = n + 1 where id = 1;
-          elsif tg_op = 'DELETE' then
-            update blog_total set n = n - 1 where id = 1;
-          end if;
-          return null;
-        end $$`.execute(db);
-      await sql`create or replace trigger blogs_count_insert after insert on blogs for each row execute function blog_counts_maintain()`.execute(db);
-      await sql`create or replace trigger blogs_count_delete after delete on blogs for each row execute function blog_counts_maintain()`.execute(db);
-      await sql`create or replace trigger blogs_count_author after update of author on blogs for each row execute function blog_counts_maintain()`.execute(db);
-    },
-
-    async dropCountTriggers(db) {
-      for (const name of ['blogs_count_insert', 'blogs_count_delete', 'blogs_count_author']) {
-        await sql`drop trigger if exists ${sql.id(name)} on blogs`.execute(db);
-      }
-      await sql`drop function if exists blog_counts_maintain()`.execute(db);
     },
   };
 }

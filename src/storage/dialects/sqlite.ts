@@ -73,12 +73,6 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       };
     },
 
-    addIdColumn(table) {
-      return table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
-    },
-
-    longTextType: sql`text`,
-
     titleContains(keyword) {
       // SQLite's LIKE is case-insensitive for ASCII; CJK has no case.
       return sql<boolean>`title like ${`%${escapeLike(keyword)}%`} escape '\\'`;
@@ -87,36 +81,6 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
     async insertId(db: BlogDatabase, table, values) {
       const result = await db.insertInto(table).values(values as never).executeTakeFirstOrThrow();
       return Number(result.insertId);
-    },
-
-    async indexExists(db, table, index) {
-      const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and name = ${index}`.execute(db);
-      return rows.length > 0;
-    },
-
-    async widenCourseColumns() {
-      // SQLite does not enforce varchar lengths.
-    },
-
-    async createCountTriggers(db) {
-      await sql`create trigger if not exists blogs_count_insert after insert on blogs begin
-        insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = n + 1;
-        update blog_total set n = n + 1 where id = 1;
-      end`.execute(db);
-      await sql`create trigger if not exists blogs_count_delete after delete on blogs begin
-        update blog_counts set n = n - 1 where author = old.author;
-        update blog_total set n = n - 1 where id = 1;
-      end`.execute(db);
-      await sql`create trigger if not exists blogs_count_author after update of author on blogs when old.author is not new.author begin
-        update blog_counts set n = n - 1 where author = old.author;
-        insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = n + 1;
-      end`.execute(db);
-    },
-
-    async dropCountTriggers(db) {
-      for (const name of ['blogs_count_insert', 'blogs_count_delete', 'blogs_count_author']) {
-        await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
-      }
     },
   };
 }

@@ -1,14 +1,20 @@
-/** The static list of migrations, in order. Names are dated so they sort; never rename one that shipped. */
+/**
+ * The static list of migrations, in order, for the database a dialect names. Names are dated so they
+ * sort; never rename one that shipped, and never edit one: a schema change is a new migration (the
+ * schema snapshot tests in test/backends/ fail otherwise).
+ */
 import type { Migration } from 'kysely';
-import type { StorageDialect } from '../dialects/dialect.ts';
 import { courseTables } from './001-course-tables.ts';
 import { serverColumns } from './002-server-columns.ts';
 import { blogCounts } from './003-blog-counts.ts';
+import type { MigrationDialect } from './per-dialect.ts';
 
-export function migrationsFor(dialect: StorageDialect): Record<string, Migration> {
+export type { MigrationDialect } from './per-dialect.ts';
+
+export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
   return {
-    '2026-11-25-001-course-tables': courseTables(dialect),
-    '2026-11-25-002-server-columns': serverColumns(dialect),
-    '2026-11-25-003-blog-counts': blogCounts(dialect),
+    '2026-11-25-001-course-tables': courseTables[dialect],
+    '2026-11-25-002-server-columns': serverColumns[dialect],
+    '2026-11-25-003-blog-counts': blogCounts[dialect],
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The one node-redis client an app shares between its session store and its login limiter, kept so
- * that a Redis outage costs a quick 503 instead of a hang. node-redis does not fail fast by default
- * (shared/DEPENDENCIES.md): with Redis killed its commands wait 5 s, with Redis hung longer than 12 s,
+ * The one node-redis client an app shares between its session store and its login limiter (so it
+ * lives here, with the other clients of outside services, not in either), kept so that a Redis
+ * outage costs a quick 503 instead of a hang. node-redis does not fail fast by default (measured
+ * with node-redis 6): with Redis killed its commands wait 5 s, with Redis hung longer than 12 s,
  * and `connect()` never settles while Redis is down at boot. So: no offline queue (commands fail at
  * once while reconnecting), a connect timeout, a socket timeout that a ping keeps from firing on an
  * idle but healthy connection, a bound on commands awaiting a reply, a bounded backoff that retries
@@ -10,6 +11,8 @@
  */
 import { createClient, type RedisClientType } from 'redis';
 import { defaults } from '../config/defaults.ts';
+import { describeError } from './describe-error.ts';
+import { maskUrl } from './mask-url.ts';
 
 export type RedisClient = RedisClientType;
 
@@ -41,19 +44,12 @@ export function parseRedisUrl(url: string): { url: string; displayUrl: string; p
   const parsed = new URL(url);
   const prefix = parsed.searchParams.get('prefix') ?? undefined;
   parsed.searchParams.delete('prefix');
-  const display = new URL(parsed.toString());
-  if (display.password) display.password = '***';
-  return { url: parsed.toString(), displayUrl: display.toString(), prefix };
+  return { url: parsed.toString(), displayUrl: maskUrl(parsed.toString()), prefix };
 }
 
 /** 50 ms, 100 ms, … up to the cap, with jitter so that many processes do not reconnect in step. */
 export function reconnectDelay(retries: number): number {
   return Math.min(50 * 2 ** Math.min(retries, 16), redisDefaults.reconnectMaxDelayMs) + Math.floor(Math.random() * 50);
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ');
-  return error instanceof Error ? error.message || error.name : String(error);
 }
 
 /**
@@ -84,7 +80,7 @@ export async function connectRedis(url: string, options: RedisOptions): Promise<
   client.on('error', (error: unknown) => {
     lastError = error;
     // One line per outage, not one per reconnect attempt; failures at boot are reported by the deadline.
-    if (up) log(`redis ${target.displayUrl}: connection lost (${messageOf(error)}); reconnecting`, error);
+    if (up) log(`redis ${target.displayUrl}: connection lost (${describeError(error)}); reconnecting`, error);
     outage ||= up;
     up = false;
   });
@@ -104,7 +100,7 @@ export async function connectRedis(url: string, options: RedisOptions): Promise<
   if (outcome !== 'connected') {
     connecting.catch(() => {});
     client.destroy();
-    const reason = outcome === 'timeout' ? (lastError === undefined ? 'no answer' : messageOf(lastError)) : messageOf(outcome);
+    const reason = outcome === 'timeout' ? (lastError === undefined ? 'no answer' : describeError(lastError)) : describeError(outcome);
     throw new Error(`REDIS_URL: cannot connect to ${target.displayUrl} within ${bootTimeoutMs} ms (${reason})`);
   }
 
