@@ -99,6 +99,15 @@ export default tseslint.config(
     rules: { 'architecture/import-arrows': 'error' },
   },
   {
+    // An engine only translates its framework: what it needs from src/http is in one module.
+    files: ['src/engines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../http/*', '!../http/engine-support.ts'], message: 'an engine imports src/http only through src/http/engine-support.ts.' }],
+      }],
+    },
+  },
+  {
     // A migration that shipped runs the same SQL for ever: it imports nothing that can change later.
     files: ['src/storage/migrations/[0-9]*.ts'],
     rules: { 'architecture/only-imports': ['error', ['kysely', './per-dialect.ts']] },
