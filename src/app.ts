@@ -100,7 +100,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       listMaxPageSize: config.listMaxPageSize,
     }),
     users: new UserService(storage.users, hasher, limiter, {
-      usernamePattern: defaults.usernamePattern,
+      usernameMinLength: defaults.usernameMinLength,
+      usernameMaxLength: defaults.usernameMaxLength,
       realnameMaxLength: defaults.realnameMaxLength,
       passwordMinLength: defaults.passwordMinLength,
       passwordMaxLength: defaults.passwordMaxLength,

@@ -1,12 +1,14 @@
 /**
- * Listening and graceful shutdown. `close()` stops accepting connections, lets in-flight requests
- * finish (cutting them only after `shutdownTimeoutMs`), then closes the app: every write the API
- * acknowledged has reached the database before it is closed.
+ * Listening: an HTTP server for the app, with the socket timeouts of `defaults.ts`. `close()` drains
+ * it (src/ops/graceful-shutdown.ts: no new connections, in-flight requests finish, cut only after
+ * `shutdownTimeoutMs`), then closes the app: every write the API acknowledged has reached the
+ * database before it is closed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
 import { defaults } from './config/defaults.ts';
+import { drainServer } from './ops/graceful-shutdown.ts';
 
 export interface RunningServer {
   readonly server: Server;
@@ -29,25 +31,10 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
         server,
         url: `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? 'localhost' : shownHost}:${address.port}`,
         close() {
-          closing ??= shutdown(server, app, app.config.shutdownTimeoutMs);
+          closing ??= drainServer(server, app.config.shutdownTimeoutMs).then(() => app.close());
           return closing;
         },
       });
     });
   });
-}
-
-async function shutdown(server: Server, app: App, timeoutMs: number): Promise<void> {
-  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // Keep-alive sockets that go idle after their current response are closed as they do.
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
-  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  try {
-    await drained;
-  } finally {
-    clearInterval(idleSweep);
-    clearTimeout(deadline);
-  }
-  await app.close();
 }

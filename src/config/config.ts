@@ -1,22 +1,23 @@
 /**
  * Configuration: environment variables, an optional `.env` file and command-line overrides become
- * one typed, validated `Config`. A bad value stops the server with a message naming the variable.
+ * one typed, validated `Config`, read through the table of settings (`settings.ts`). A bad value
+ * stops the server with a message naming the variable, before anything is opened.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { defaults } from './defaults.ts';
+import { ConfigError } from './setting.ts';
+import { readSettings, type AccessLogFormat, type EngineName, type Environment, type SessionStoreKind } from './settings.ts';
 
-export type Environment = 'development' | 'production' | 'test';
-export type SessionStoreKind = 'sqlite' | 'memory' | 'redis';
-export type AccessLogFormat = 'dev' | 'combined' | 'off';
+export { ConfigError } from './setting.ts';
+export { ENGINE_NAMES, packageRoot, type AccessLogFormat, type EngineName, type Environment, type SessionStoreKind } from './settings.ts';
 
 export interface Config {
   env: Environment;
   port: number;
   host: string;
-  engine: string;
+  engine: EngineName;
   databaseUrl: string;
   databasePoolSize: number;
   sqliteBusyTimeoutMs: number;
@@ -42,64 +43,11 @@ export interface Config {
   logDir: string;
   webDir: string;
   shutdownTimeoutMs: number;
-  /** Create the demo users and posts when the database is empty (development only). */
+  /** Create the demo users and posts when the database is empty (never in production). */
   demoData: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** The package root, where `dist/web` lives whatever the working directory. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 type Variables = Readonly<Record<string, string | undefined>>;
-
-/** Reads variables from one source, each with a parser that names the variable when it fails. */
-class Reader {
-  readonly #variables: Variables;
-  constructor(variables: Variables) {
-    this.#variables = variables;
-  }
-
-  text(name: string, fallback: string): string {
-    const value = this.#variables[name];
-    return value === undefined || value === '' ? fallback : value;
-  }
-
-  optionalText(name: string): string | undefined {
-    const value = this.#variables[name];
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optionalText(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
-      throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  }
-
-  flag(name: string, fallback: boolean): boolean {
-    const raw = this.optionalText(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    throw new ConfigError(name, `expected true or false, got "${raw}"`);
-  }
-
-  choice<T extends string>(name: string, fallback: T, choices: readonly T[]): T {
-    const raw = this.optionalText(name);
-    if (raw === undefined) return fallback;
-    if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(name, `expected one of ${choices.join(', ')}, got "${raw}"`);
-    return raw as T;
-  }
-}
 
 /** Variables of a `.env` file in `cwd`, if there is one. */
 export function readEnvFile(cwd: string): Record<string, string | undefined> {
@@ -110,12 +58,6 @@ export function readEnvFile(cwd: string): Record<string, string | undefined> {
   } catch (error) {
     throw new ConfigError('.env', `cannot read ${path}: ${String(error)}`);
   }
-}
-
-function sqliteFileOf(databaseUrl: string): string | undefined {
-  if (/^(mysql|mariadb|postgres|postgresql):/i.test(databaseUrl)) return undefined;
-  const path = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
-  return path === ':memory:' ? undefined : path;
 }
 
 export interface LoadOptions {
@@ -131,55 +73,43 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const merged: Record<string, string | undefined> = { ...readEnvFile(cwd), ...(options.env ?? process.env) };
   for (const [name, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) merged[name] = value;
-  const read = new Reader(merged);
-
-  const env = read.choice<Environment>('NODE_ENV', 'development', ['development', 'production', 'test']);
-  const production = env === 'production';
-  const databaseUrl = read.text('DATABASE_URL', defaults.databaseUrl);
-  const redisUrl = read.optionalText('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', `expected a redis:// or rediss:// URL, got "${redisUrl}"`);
-
-  const sessionSecret = read.optionalText('SESSION_SECRET');
-  if (production && (sessionSecret === undefined || sessionSecret.length < 32)) {
-    throw new ConfigError('SESSION_SECRET', 'NODE_ENV=production needs a secret of at least 32 characters (e.g. `openssl rand -hex 32`)');
-  }
-  const sqliteFile = sqliteFileOf(databaseUrl);
-  const listMaxPageSize = read.integer('LIST_MAX_SIZE', defaults.listMaxPageSize, 1, defaults.listHardMaxPageSize);
+  const settings = readSettings(merged, cwd);
+  const production = settings.NODE_ENV === 'production';
 
   return {
-    env,
-    port: read.integer('PORT', defaults.port, 0, 65_535),
-    host: read.text('HOST', defaults.host),
-    engine: read.text('ENGINE', defaults.engine),
-    databaseUrl,
-    databasePoolSize: read.integer('DATABASE_POOL_SIZE', defaults.databasePoolSize, 1, 1_000),
+    env: settings.NODE_ENV,
+    port: settings.PORT,
+    host: settings.HOST,
+    engine: settings.ENGINE,
+    databaseUrl: settings.DATABASE_URL,
+    databasePoolSize: settings.DATABASE_POOL_SIZE,
     sqliteBusyTimeoutMs: defaults.sqliteBusyTimeoutMs,
-    bodyLimitBytes: read.integer('BODY_LIMIT', defaults.bodyLimitBytes, 1_024, 64 * 1024 * 1024),
-    listDefaultPageSize: read.integer('LIST_DEFAULT_SIZE', defaults.listDefaultPageSize, 1, listMaxPageSize),
-    listMaxPageSize,
+    bodyLimitBytes: settings.BODY_LIMIT,
+    listDefaultPageSize: settings.LIST_DEFAULT_SIZE,
+    listMaxPageSize: settings.LIST_MAX_SIZE,
     session: {
-      secret: sessionSecret ?? defaults.developmentSessionSecret,
-      store: read.choice<SessionStoreKind>('SESSION_STORE', redisUrl === undefined ? 'sqlite' : 'redis', ['sqlite', 'memory', 'redis']),
-      databasePath: resolve(cwd, read.text('SESSION_DB', sqliteFile === undefined ? defaults.sessionDatabasePath : join(dirname(sqliteFile), 'sessions.db'))),
-      ttlSeconds: read.integer('SESSION_TTL', defaults.sessionTtlSeconds, 60, 365 * 24 * 60 * 60),
-      cookieName: read.text('SESSION_COOKIE', defaults.sessionCookieName),
-      cookieSecure: read.flag('COOKIE_SECURE', false),
-      storeTimeoutMs: read.integer('SESSION_STORE_TIMEOUT', defaults.sessionStoreTimeoutMs, 50, 60_000),
+      secret: settings.SESSION_SECRET,
+      store: settings.SESSION_STORE,
+      databasePath: settings.SESSION_DB,
+      ttlSeconds: settings.SESSION_TTL,
+      cookieName: settings.SESSION_COOKIE,
+      cookieSecure: settings.COOKIE_SECURE,
+      storeTimeoutMs: settings.SESSION_STORE_TIMEOUT,
       purgeIntervalMs: defaults.sessionPurgeIntervalMs,
     },
-    redisUrl,
-    coursePasswordSecret: read.optionalText('COURSE_PASSWORD_SECRET'),
+    redisUrl: settings.REDIS_URL,
+    coursePasswordSecret: settings.COURSE_PASSWORD_SECRET,
     login: {
-      failuresPerUserAndAddress: read.integer('LOGIN_MAX_FAILURES', defaults.loginFailuresPerUserAndAddress, 1, 10_000),
-      failuresPerAddress: read.integer('LOGIN_MAX_FAILURES_PER_ADDRESS', defaults.loginFailuresPerAddress, 1, 100_000),
-      windowSeconds: read.integer('LOGIN_WINDOW', defaults.loginFailureWindowSeconds, 1, 24 * 60 * 60),
+      failuresPerUserAndAddress: settings.LOGIN_MAX_FAILURES,
+      failuresPerAddress: settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: settings.LOGIN_WINDOW,
     },
-    unsafeGetLogin: read.flag('UNSAFE_GET_LOGIN', false),
-    trustProxy: read.flag('TRUST_PROXY', false),
-    accessLog: read.choice<AccessLogFormat>('ACCESS_LOG', production ? 'combined' : 'dev', ['dev', 'combined', 'off']),
-    logDir: resolve(cwd, read.text('LOG_DIR', './logs')),
-    webDir: resolve(cwd, read.text('WEB_DIR', join(packageRoot, 'dist', 'web'))),
-    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT', defaults.shutdownTimeoutMs, 0, 10 * 60 * 1000),
-    demoData: !production && read.flag('DEMO_DATA', true),
+    unsafeGetLogin: settings.UNSAFE_GET_LOGIN,
+    trustProxy: settings.TRUST_PROXY,
+    accessLog: settings.ACCESS_LOG,
+    logDir: settings.LOG_DIR,
+    webDir: settings.WEB_DIR,
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT,
+    demoData: !production && settings.DEMO_DATA,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Password hashing: scrypt with a per-user random salt, stored self-describing as
- * `$scrypt$ln=15,r=8,p=3$<salt>$<hash>` (base64, no padding) so its cost can be raised later.
+ * `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>` (base64, no padding) so its cost can be raised
+ * later. The cost is the caller's: `defaults.scrypt` in src/config/defaults.ts.
  * The course's `md5("password=" + plain + "&key=" + SECRET)` hashes are still verified when the
  * course secret is configured; `needsRehash` tells the caller to replace them.
  */

@@ -27,15 +27,18 @@ export function validateBlogText(input: { title: string; content: string }, limi
 }
 
 export interface AccountRules {
-  usernamePattern: RegExp;
+  usernameMinLength: number;
+  usernameMaxLength: number;
   realnameMaxLength: number;
   passwordMinLength: number;
   passwordMaxLength: number;
 }
 
+/** A username is letters of any script, digits, `_`, `-` and `.`, its length within the rules. */
 export function validateUsername(username: string, rules: AccountRules): string {
-  if (!rules.usernamePattern.test(username)) {
-    throw new BlogError('USERNAME_INVALID', '2 到 32 个字母、数字、下划线、连字符或点');
+  const pattern = new RegExp(`^[\\p{L}\\p{N}_.-]{${rules.usernameMinLength},${rules.usernameMaxLength}}$`, 'u');
+  if (!pattern.test(username)) {
+    throw new BlogError('USERNAME_INVALID', `${rules.usernameMinLength} 到 ${rules.usernameMaxLength} 个字母、数字、下划线、连字符或点`);
   }
   return username;
 }

@@ -1,4 +1,5 @@
-/** The engines by name: `blog-server serve --engine <name>`. */
+/** The engines by name: `blog-server serve --engine <name>`. The names are a setting (src/config). */
+import { ENGINE_NAMES, type EngineName } from '../config/settings.ts';
 import type { Engine } from '../http/engine-support.ts';
 import { expressEngine } from './express.ts';
 import { koaEngine } from './koa.ts';
@@ -8,11 +9,9 @@ export const engines = {
   native: nativeEngine,
   express: expressEngine,
   koa: koaEngine,
-} as const satisfies Record<string, Engine>;
+} as const satisfies Record<EngineName, Engine>;
 
-export type EngineName = keyof typeof engines;
-
-export const ENGINE_NAMES = Object.keys(engines) as readonly EngineName[];
+export { ENGINE_NAMES, type EngineName };
 
 export function engineNamed(name: string): Engine {
   const engine = (engines as Record<string, Engine>)[name];

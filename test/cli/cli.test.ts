@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,53 @@ describe('blog-server command', () => {
     const option = await runCli(['serve', '--colour']);
     assert.equal(option.code, 1);
     assert.match(option.stderr, /Unknown option '--colour'/);
+  });
+
+  it('lists every command in its help, and gives each command\'s help with its defaults', async () => {
+    const help = await runCli(['help']);
+    assert.equal(help.code, 0);
+    for (const line of ['serve ', 'migrate ', 'user add <username> ', 'user passwd <username> ', 'demo ', 'help [command] ']) assert.match(help.stdout, new RegExp(`^  ${line.replace(/[[\]]/g, '\\$&')}`, 'm'));
+    assert.equal((await runCli(['--help'])).stdout, help.stdout);
+
+    const serve = await runCli(['help', 'serve']);
+    assert.equal(serve.code, 0);
+    assert.equal(serve.stdout, (await runCli(['serve', '--help'])).stdout);
+    assert.match(serve.stdout, /--engine <name> +HTTP engine \(ENGINE: native, express or koa\), default native$/m);
+    assert.match(serve.stdout, /-p, --port <n> +.*\(PORT: whole number 0 – 65 535\), default 8000$/m);
+    assert.match(serve.stdout, /--host <address> +.*\(HOST\), default 0\.0\.0\.0$/m);
+    assert.match(serve.stdout, /--database <url> +.*\(DATABASE_URL\), default \.\/data\/blog\.db$/m);
+    assert.match((await runCli(['user', '--help'])).stdout, /--realname <name>/);
+    assert.match((await runCli(['help', '--help'])).stdout, /Usage: blog-server help \[command\]/);
+
+    const unknown = await runCli(['help', 'frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const wrongUse = await runCli(['user', 'remove', 'alice']);
+    assert.equal(wrongUse.code, 2);
+    assert.match(wrongUse.stderr, /^Usage: blog-server user add <username>/);
+    const foreignOption = await runCli(['migrate', '--port', '1']);
+    assert.equal(foreignOption.code, 1);
+    assert.match(foreignOption.stderr, /Unknown option '--port'[\s\S]*Usage: blog-server migrate/);
+  });
+
+  it('takes options before the command too', async () => {
+    const database = freshDatabase();
+    const result = await runCli(['--database', database, 'migrate']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /applied .*001-course-tables/);
+    assert.ok(existsSync(database));
+  });
+
+  it('refuses a misspelt ENGINE before it opens anything', async () => {
+    for (const command of ['migrate', 'serve']) {
+      const cwd = mkdtempSync(join(directory, 'engine-'));
+      const database = join(cwd, 'blog.db');
+      const result = await runCli([command], { cwd, env: { ENGINE: 'expres', DATABASE_URL: database, SESSION_STORE: 'sqlite' } });
+      assert.equal(result.code, 1, command);
+      assert.match(result.stderr, /configuration error, ENGINE: unknown engine "expres" \(choose native, express, koa\)/, command);
+      assert.deepEqual(readdirSync(cwd), [], `${command} created nothing`);
+      assert.ok(!existsSync(database));
+    }
   });
 
   it('adds a user with the password from stdin, changes it, and refuses bad input', async () => {

@@ -1,0 +1,20 @@
+/** `blog-server migrate`: brings the database schema up to date and exits. */
+import { openStorage } from '../../storage/storage.ts';
+import type { Command } from './command.ts';
+
+export const migrateCommand: Command = {
+  summary: { migrate: 'bring the database schema up to date, then exit' },
+  usage: ['migrate [options]'],
+  settings: ['DATABASE_URL'],
+  about: 'Applies every pending migration under a lock (safe while other processes start) and exits.',
+  async run({ config: configure }) {
+    const config = configure();
+    const storage = openStorage(config.databaseUrl, { poolSize: 1, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+    try {
+      const applied = await storage.migrate();
+      console.log(applied.length > 0 ? `blog-server: applied ${applied.join(', ')}` : 'blog-server: the schema is up to date');
+    } finally {
+      await storage.close();
+    }
+  },
+};

@@ -1,0 +1,12 @@
+/** Opens the app for a one-off command (no access log, no demo data), runs a task, closes it. */
+import { createApp, type App } from '../app.ts';
+import type { Config } from '../config/config.ts';
+
+export async function withApp(config: Config, task: (app: App) => Promise<void>): Promise<void> {
+  const app = await createApp({ ...config, demoData: false, accessLog: 'off' });
+  try {
+    await task(app);
+  } finally {
+    await app.close();
+  }
+}

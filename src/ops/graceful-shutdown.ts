@@ -1,0 +1,86 @@
+/**
+ * Graceful shutdown, a process-level concern: `drainServer` stops accepting connections and lets
+ * in-flight requests finish, cutting them only after a deadline; `stopOnSignals` closes a running
+ * server on SIGINT/SIGTERM and exits, and exits at once on a second signal (an operator who presses
+ * Ctrl-C twice does not want to wait).
+ */
+import type { Server } from 'node:http';
+
+/** Stops `server` accepting, closes idle keep-alive sockets, waits for in-flight requests (at most `timeoutMs`). */
+export async function drainServer(server: Server, timeoutMs: number): Promise<void> {
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // Keep-alive sockets that go idle after their current response are closed as they do.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  try {
+    await drained;
+  } finally {
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+  }
+}
+
+export interface Stoppable {
+  close(): Promise<void>;
+}
+
+export interface ShutdownLog {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** Where signals come from and how the process ends; `process` unless a test gives its own. */
+export interface SignalOptions {
+  signals?: readonly NodeJS.Signals[];
+  source?: { on(signal: NodeJS.Signals, listener: () => void): unknown; off(signal: NodeJS.Signals, listener: () => void): unknown };
+  exit?: (code: number) => void;
+}
+
+export interface SignalWatch {
+  /** The exit code the watch exited with: 0 after a clean stop, 1 after a failed one or a second signal. */
+  readonly exited: Promise<number>;
+  /** Stops listening for the signals. */
+  dispose(): void;
+}
+
+/** On the first of `signals` closes `running`, then exits 0 (1 if closing failed); a second signal exits 1 at once. */
+export function stopOnSignals(running: Stoppable, log: ShutdownLog, options: SignalOptions = {}): SignalWatch {
+  const { signals = ['SIGINT', 'SIGTERM'], source = process, exit = (code: number) => process.exit(code) } = options;
+  let resolve: (code: number) => void = () => {};
+  const exited = new Promise<number>((settle) => (resolve = settle));
+  let done = false;
+  // Once only: a close that settles after a second signal has already exited must not exit again.
+  const exitWith = (code: number) => {
+    if (done) return;
+    done = true;
+    resolve(code);
+    exit(code);
+  };
+  let stopping = false;
+  const listeners = signals.map((signal) => {
+    const listener = () => {
+      if (stopping) {
+        log.error(`${signal} again, exiting now`);
+        return exitWith(1);
+      }
+      stopping = true;
+      log.info(`${signal}, finishing in-flight requests`);
+      running.close().then(
+        () => exitWith(0),
+        (error: unknown) => {
+          log.error('shutdown failed:', error);
+          exitWith(1);
+        },
+      );
+    };
+    source.on(signal, listener);
+    return { signal, listener };
+  });
+  return {
+    exited,
+    dispose: () => {
+      for (const { signal, listener } of listeners) source.off(signal, listener);
+    },
+  };
+}

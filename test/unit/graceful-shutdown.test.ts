@@ -1,0 +1,110 @@
+import { strict as assert } from 'node:assert';
+import { EventEmitter } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { drainServer, stopOnSignals } from '../../src/ops/graceful-shutdown.ts';
+
+/** A log that keeps its lines. */
+function recordingLog() {
+  const lines: string[] = [];
+  return { lines, info: (message: string) => lines.push(`info ${message}`), error: (message: string) => lines.push(`error ${message}`) };
+}
+
+/** Something to close that finishes when the test says so. */
+function pendingClose() {
+  let finish: (error?: Error) => void = () => {};
+  let calls = 0;
+  const done = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
+  return { calls: () => calls, finish, running: { close: () => ((calls += 1), done) } };
+}
+
+describe('stopOnSignals', () => {
+  it('closes on the first signal, once, and exits 0 when closed', async () => {
+    const source = new EventEmitter();
+    const exits: number[] = [];
+    const log = recordingLog();
+    const target = pendingClose();
+    const watch = stopOnSignals(target.running, log, { source, exit: (code) => exits.push(code) });
+    source.emit('SIGTERM');
+    assert.equal(target.calls(), 1);
+    assert.deepEqual(exits, [], 'waits for in-flight work');
+    target.finish();
+    assert.equal(await watch.exited, 0);
+    assert.deepEqual(exits, [0]);
+    assert.deepEqual(log.lines, ['info SIGTERM, finishing in-flight requests']);
+  });
+
+  it('exits 1 at once on a second signal, and not again when the close ends', async () => {
+    const source = new EventEmitter();
+    const exits: number[] = [];
+    const log = recordingLog();
+    const target = pendingClose();
+    const watch = stopOnSignals(target.running, log, { source, exit: (code) => exits.push(code) });
+    source.emit('SIGINT');
+    source.emit('SIGTERM');
+    assert.deepEqual(exits, [1]);
+    assert.equal(await watch.exited, 1);
+    target.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(exits, [1]);
+    assert.equal(target.calls(), 1);
+    assert.deepEqual(log.lines, ['info SIGINT, finishing in-flight requests', 'error SIGTERM again, exiting now']);
+  });
+
+  it('exits 1 when closing fails, and listens no more once disposed', async () => {
+    const source = new EventEmitter();
+    const exits: number[] = [];
+    const log = recordingLog();
+    const target = pendingClose();
+    const watch = stopOnSignals(target.running, log, { source, exit: (code) => exits.push(code) });
+    source.emit('SIGTERM');
+    target.finish(new Error('database gone'));
+    assert.equal(await watch.exited, 1);
+    assert.deepEqual(log.lines, ['info SIGTERM, finishing in-flight requests', 'error shutdown failed:']);
+    watch.dispose();
+    assert.equal(source.listenerCount('SIGTERM') + source.listenerCount('SIGINT'), 0);
+  });
+});
+
+/** A server whose handler answers after `delayMs`, or never when `delayMs` is Infinity. */
+async function slowServer(delayMs: number): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    if (Number.isFinite(delayMs)) setTimeout(() => response.end('done'), delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const get = (url: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request(url, { agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject).end();
+  });
+
+describe('drainServer', () => {
+  it('lets an in-flight request finish, then stops', async () => {
+    const { server, url } = await slowServer(300);
+    const answer = get(url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const drained = drainServer(server, 5_000);
+    assert.deepEqual(await answer, { status: 200, body: 'done' });
+    await drained;
+    assert.equal(server.listening, false);
+    await assert.rejects(get(url), /ECONNREFUSED/);
+  });
+
+  it('cuts a request that outlasts the deadline', async () => {
+    const { server, url } = await slowServer(Infinity);
+    const answer = get(url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await drainServer(server, 200);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 150 && elapsed < 2_000, `drained after ${Math.round(elapsed)} ms`);
+    await assert.rejects(answer, /socket hang up|ECONNRESET/);
+  });
+});
