@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.ts';
+import { codeOf, describeError } from '../connections/describe-error.ts';
 import { BlogError } from '../core/errors.ts';
 import { UsageError, type Command } from './commands/command.ts';
 import { commandNamed, commands } from './commands/index.ts';
@@ -43,9 +44,9 @@ function describe(error: unknown, help: string): string {
   if (error instanceof UsageError) return error.message;
   if (error instanceof ConfigError) return `blog-server: configuration error, ${error.message}`;
   if (error instanceof BlogError) return `blog-server: ${error.message}`;
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) return `blog-server: ${error.message}\n\n${help}`;
-  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `blog-server: ${error instanceof Error ? error.message : String(error)}${cause}`;
+  if (codeOf(error)?.startsWith('ERR_PARSE_ARGS')) return `blog-server: ${describeError(error)}\n\n${help}`;
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describeError(error.cause)})` : '';
+  return `blog-server: ${describeError(error)}${cause}`;
 }
 
 const status = await main(process.argv.slice(2));

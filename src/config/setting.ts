@@ -183,7 +183,9 @@ export function optionalUrl(schemes: readonly string[], spec: Spec<string | unde
   return withoutDefault<string>({
     accepts: `${listed(shown)} URL`,
     parse(text, context) {
-      if (!pattern.test(text)) throw new ConfigError(context.name, `expected a ${shown.join(' or ')} URL, got "${text}"`);
+      // The value itself is not shown: a URL may carry a password.
+      const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(text)?.[0];
+      if (!pattern.test(text)) throw new ConfigError(context.name, `expected a ${shown.join(' or ')} URL, got ${scheme === undefined ? 'no URL scheme' : `a "${scheme}" URL`}`);
       return text;
     },
     format: String,

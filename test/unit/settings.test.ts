@@ -71,6 +71,8 @@ describe('the table of settings', () => {
     assert.throws(() => read({ COOKIE_SECURE: 'maybe' }), /^ConfigError: COOKIE_SECURE: expected true or false, got "maybe"$/);
     assert.throws(() => read({ SESSION_STORE: 'file' }), /^ConfigError: SESSION_STORE: unknown session store "file" \(choose sqlite, memory, redis\)$/);
     assert.throws(() => read({ REDIS_URL: 'localhost:6379' }), /^ConfigError: REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    // A URL may carry a password: the message names its scheme, never the value.
+    assert.throws(() => read({ REDIS_URL: 'http://user:s3cret@cache:6379' }), { message: 'REDIS_URL: expected a redis:// or rediss:// URL, got a "http:" URL' });
     assert.equal(read({ LOG_DIR: 'var/log' }).LOG_DIR, '/srv/blog/var/log');
     assert.equal(read({ LOG_DIR: '/abs' }).LOG_DIR, '/abs');
     assert.equal(read({ PORT: '', ENGINE: '' }).PORT, 8000);
