@@ -2,12 +2,16 @@
 import type { Engine } from '../http/engine-support.ts';
 import { expressEngine } from './express.ts';
 import { koaEngine } from './koa.ts';
+import { likeExpressEngine } from './like-express.ts';
+import { likeKoaEngine } from './like-koa.ts';
 import { nativeEngine } from './native.ts';
 
 export const engines = {
   native: nativeEngine,
   express: expressEngine,
   koa: koaEngine,
+  'like-express': likeExpressEngine,
+  'like-koa': likeKoaEngine,
 } as const satisfies Record<string, Engine>;
 
 export type EngineName = keyof typeof engines;
