@@ -39,4 +39,13 @@ export default tseslint.config(
   mayNotImport('engines', ['storage', 'cli', 'app']),
   mayNotImport('security', ['storage', 'http', 'engines', 'cli', 'app']),
   mayNotImport('config', ['storage', 'sessions', 'http', 'engines', 'cli', 'security', 'app']),
+  // The teaching frameworks stand alone: node: modules and their own folder's files, nothing of src/ or npm.
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!node:|\\./)', message: 'src/lib imports only node: modules and files of its own folder (see README "The middleware principle").' }],
+      }],
+    },
+  },
 );
