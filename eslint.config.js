@@ -116,4 +116,13 @@ export default tseslint.config(
     files: ['src/storage/migrations/per-dialect.ts'],
     rules: { 'architecture/only-imports': ['error', ['kysely']] },
   },
+  // The teaching frameworks stand alone: node: modules and their own folder's files, nothing of src/ or npm.
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!node:|\\./)', message: 'src/lib imports only node: modules and files of its own folder (see README "The middleware principle").' }],
+      }],
+    },
+  },
 );

@@ -70,6 +70,16 @@ export function blogServer(engine: string, accessLog: 'off' | 'combined' = 'off'
   };
 }
 
+/**
+ * The framework a teaching engine (src/lib/like-*) imitates: its detail and list rows are set beside
+ * that framework's, without a target — they show where the teaching version stands, not a goal.
+ */
+export function imitatedBy(engine: string): string | undefined {
+  if (engine === 'like-express') return 'express';
+  if (engine === 'like-koa') return 'koa';
+  return undefined;
+}
+
 /** The bare framework app an engine is held against (issue 4: native vs minimal; issue 5: express, koa). */
 export function referenceOf(engine: string, backend: BackendKind): ServerSpec | undefined {
   // `minimal-sqlite`, or the same server reading through mysql2 / pg on a network backend.

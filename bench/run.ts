@@ -14,7 +14,7 @@ import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
-import { referenceOf, type RunContext } from './lineup.ts';
+import { imitatedBy, referenceOf, type RunContext } from './lineup.ts';
 import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   onCleanup('temp dir', removeTmp, removeTmp);
 
   const backend = backendFor(options.databaseUrl, tmpDir);
-  const engines = ENGINE_NAMES.map((engine) => ({ engine, reference: referenceOf(engine, backend.kind)?.name }));
+  const engines = ENGINE_NAMES.map((engine) => ({ engine, reference: referenceOf(engine, backend.kind)?.name, imitates: imitatedBy(engine) }));
   const steps = filterPlan(fullPlan(ENGINE_NAMES, backend.kind), options.only);
   if (steps.length === 0) throw new PlanError('BENCH_ONLY leaves nothing to measure');
   const sessions = options.redisUrl ? `Redis at ${maskUrl(options.redisUrl)}` : 'SQLite file in the temp dir';

@@ -12,7 +12,7 @@ import { choice, derived, flag, integer, optionalText, optionalUrl, path, text, 
 export const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 /** The HTTP engines; `src/engines/index.ts` maps each name to its engine. */
-export const ENGINE_NAMES = ['native', 'express', 'koa'] as const;
+export const ENGINE_NAMES = ['native', 'express', 'koa', 'like-express', 'like-koa'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export const SESSION_STORES = ['sqlite', 'memory', 'redis'] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];

@@ -3,12 +3,16 @@ import { ENGINE_NAMES, type EngineName } from '../config/settings.ts';
 import type { Engine } from '../http/engine-support.ts';
 import { expressEngine } from './express.ts';
 import { koaEngine } from './koa.ts';
+import { likeExpressEngine } from './like-express.ts';
+import { likeKoaEngine } from './like-koa.ts';
 import { nativeEngine } from './native.ts';
 
 export const engines = {
   native: nativeEngine,
   express: expressEngine,
   koa: koaEngine,
+  'like-express': likeExpressEngine,
+  'like-koa': likeKoaEngine,
 } as const satisfies Record<EngineName, Engine>;
 
 export { ENGINE_NAMES, type EngineName };

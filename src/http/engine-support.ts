@@ -17,7 +17,7 @@ export type { Api, RouteRequest } from './api.ts';
 export type { ApiResponse } from './envelope.ts';
 export type { Method, Route } from './route.ts';
 export type { StaticFilesHandler } from './static-files.ts';
-export { bodyTooLarge, hasBody, isJsonRequest, mediaTypeOf } from './body.ts';
+export { bodyTooLarge, hasBody, isJsonRequest, mediaTypeOf, readBody } from './body.ts';
 export { splitUrl } from './query.ts';
 export { send } from './send.ts';
 

@@ -73,7 +73,7 @@ describe('blog-server command', () => {
     const serve = await runCli(['help', 'serve']);
     assert.equal(serve.code, 0);
     assert.equal(serve.stdout, (await runCli(['serve', '--help'])).stdout);
-    assert.match(serve.stdout, /--engine <name> +HTTP engine \(ENGINE: native, express or koa\), default native$/m);
+    assert.match(serve.stdout, /--engine <name> +HTTP engine \(ENGINE: native, express, koa, like-express or like-koa\), default native$/m);
     assert.match(serve.stdout, /-p, --port <n> +.*\(PORT: whole number 0 – 65 535\), default 8000$/m);
     assert.match(serve.stdout, /--host <address> +.*\(HOST\), default 0\.0\.0\.0$/m);
     assert.match(serve.stdout, /--database <url> +.*\(DATABASE_URL\), default \.\/data\/blog\.db$/m);
@@ -105,7 +105,7 @@ describe('blog-server command', () => {
       const database = join(cwd, 'blog.db');
       const result = await runCli([command], { cwd, env: { ENGINE: 'expres', DATABASE_URL: database, SESSION_STORE: 'sqlite' } });
       assert.equal(result.code, 1, command);
-      assert.match(result.stderr, /configuration error, ENGINE: unknown engine "expres" \(choose native, express, koa\)/, command);
+      assert.match(result.stderr, /configuration error, ENGINE: unknown engine "expres" \(choose native, express, koa, like-express, like-koa\)/, command);
       assert.deepEqual(readdirSync(cwd), [], `${command} created nothing`);
       assert.ok(!existsSync(database));
     }

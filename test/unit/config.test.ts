@@ -59,7 +59,7 @@ describe('configuration', () => {
       [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL: /],
       [{ LIST_MAX_SIZE: '5000' }, /^LIST_MAX_SIZE: /],
       [{ LIST_MAX_SIZE: '50', LIST_DEFAULT_SIZE: '100' }, /^LIST_DEFAULT_SIZE: /],
-      [{ ENGINE: 'expres' }, /^ENGINE: unknown engine "expres" \(choose native, express, koa\)$/],
+      [{ ENGINE: 'expres' }, /^ENGINE: unknown engine "expres" \(choose native, express, koa, like-express, like-koa\)$/],
       [{ ACCESS_LOG: 'json' }, /^ACCESS_LOG: /],
       [{ DEMO_DATA: 'sometimes' }, /^DEMO_DATA: /],
       [{ SESSION_TTL: '59' }, /^SESSION_TTL: /],

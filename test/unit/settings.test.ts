@@ -80,7 +80,7 @@ describe('the table of settings', () => {
 
   it('has an engine for every engine name, and a name for every engine', () => {
     assert.deepEqual(Object.keys(engines), [...ENGINE_NAMES]);
-    assert.throws(() => read({ ENGINE: 'expres' }), /^ConfigError: ENGINE: unknown engine "expres" \(choose native, express, koa\)$/);
+    assert.throws(() => read({ ENGINE: 'expres' }), /^ConfigError: ENGINE: unknown engine "expres" \(choose native, express, koa, like-express, like-koa\)$/);
   });
 
   it('is documented in the README, every setting with its default and no row that is no setting', () => {
