@@ -45,7 +45,8 @@ describe('sessions in SQLite', () => {
     assert.ok(keys.every(({ key }) => !key.includes(id) && !id.includes(key)));
   });
 
-  it('answers 503 in the envelope, quickly, while another process holds the store\'s write lock', async () => {
+  it('answers 503 in the envelope, quickly, while another connection holds the store\'s write lock', async () => {
+    server.expectLog(/^SERVICE_UNAVAILABLE:$/);
     const loggedIn = new Client(server.url);
     await loggedIn.login('zhangsan');
     const locker = new SqliteDatabase(join(server.dataDir, 'sessions.db'));
