@@ -70,7 +70,7 @@ for (const backend of backends) {
       const databaseUrl = new URL(proxy.route(database.url));
       databaseUrl.searchParams.set('connectTimeout', String(connectTimeoutMs));
       databaseUrl.searchParams.set('queryTimeout', String(queryTimeoutMs));
-      server = await startTestServer({ databaseUrl: databaseUrl.toString(), sessionStore: 'memory' });
+      server = await startTestServer({ databaseUrl: databaseUrl.toString(), sessionStore: 'memory', expectedLogs: [/^SERVICE_UNAVAILABLE:$/] });
     });
     after(async () => {
       await server?.close();

@@ -107,7 +107,7 @@ describe('a course-made MariaDB database', { skip: skipUnless(['mariadb'], 'the 
   it('logs a course user in with the md5 password, then stores a scrypt hash', async () => {
     assert.ok(server);
     const wangwu = new Client(server.url);
-    assertEnvelope(await wangwu.post('/api/user/login', { username: 'wangwu', password: 'wrong' }), 200, -1, '登录失败');
+    assertEnvelope(await wangwu.post('/api/user/login', { username: 'wangwu', password: 'wrong' }), 200, -1, 'LOGIN_FAILED', '登录失败');
     await wangwu.login('wangwu', 'p@ss\\word');
     const [upgraded] = await query(name(), 'select password from users where id = 9');
     assert.match(String(upgraded?.password), /^\$scrypt\$/);

@@ -28,7 +28,12 @@ describe('Redis lost while the server runs', { skip: skipUnless(['redis'], 'the 
   before(async () => {
     prefix = await createRedisPrefix();
     proxy = await TcpProxy.start(serviceAddress('redis'));
-    server = await startTestServer({ sessionStore: 'redis', redisUrl: proxy.route(prefix.url), env: { SESSION_STORE_TIMEOUT: String(storeTimeoutMs) } });
+    server = await startTestServer({
+      sessionStore: 'redis',
+      redisUrl: proxy.route(prefix.url),
+      env: { SESSION_STORE_TIMEOUT: String(storeTimeoutMs) },
+      expectedLogs: [/^SERVICE_UNAVAILABLE:$/, /^redis \S+: connection lost \(.*\); reconnecting$/, /^redis \S+: connected again$/],
+    });
     user = new Client(server.url);
     anonymous = new Client(server.url);
     await user.login('zhangsan');

@@ -1,7 +1,8 @@
 /**
  * Sessions and login counters in a real Redis: the store lifecycle every store runs, keys and TTL as
- * documented, sessions that survive a restart and are shared between processes, and failure counts
- * that hold across processes.
+ * documented, sessions that survive a restart and are shared between two servers on one Redis, and
+ * failure counts that hold across them (two servers in this process: Redis cannot tell them from
+ * two processes).
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -96,7 +97,7 @@ describe('Redis sessions in the server', { skip }, () => {
     assert.equal((info.data as { username: string }).username, 'zhangsan');
   });
 
-  it('shares sessions between processes; a logout on one ends it on the other', async () => {
+  it('shares sessions between two servers on one Redis; a logout on one ends it on the other', async () => {
     const first = await start();
     const second = await start({ dataDir: first.dataDir });
     const user = new Client(first.url);
@@ -106,18 +107,18 @@ describe('Redis sessions in the server', { skip }, () => {
     onSecond.cookie = user.cookie;
     assertEnvelope(await onSecond.get('/api/user/info'), 200, 0);
     assertEnvelope(await onSecond.post('/api/user/logout'), 200, 0);
-    assertEnvelope(await user.get('/api/user/info'), 200, -1, '尚未登录');
+    assertEnvelope(await user.get('/api/user/info'), 200, -1, 'SESSION_REQUIRED', '尚未登录');
   });
 
-  it('counts failed logins across processes', async () => {
+  it('counts failed logins across two servers on one Redis', async () => {
     const first = await start();
     const second = await start({ dataDir: first.dataDir });
     const attempt = (server: TestServer) => new Client(server.url).post('/api/user/login', { username: 'zhangsan', password: 'wrong' });
-    assertEnvelope(await attempt(first), 200, -1, '登录失败');
-    assertEnvelope(await attempt(second), 200, -1, '登录失败');
-    assertEnvelope(await attempt(first), 200, -1, '登录失败');
+    assertEnvelope(await attempt(first), 200, -1, 'LOGIN_FAILED', '登录失败');
+    assertEnvelope(await attempt(second), 200, -1, 'LOGIN_FAILED', '登录失败');
+    assertEnvelope(await attempt(first), 200, -1, 'LOGIN_FAILED', '登录失败');
     const locked = await new Client(second.url).post('/api/user/login', { username: 'zhangsan', password: '123' });
-    assertEnvelope(locked, 429, -1, '登录失败次数过多，请稍后再试');
+    assertEnvelope(locked, 429, -1, 'TOO_MANY_LOGIN_ATTEMPTS', '登录失败次数过多，请稍后再试');
     assert.ok(Number(locked.headers.get('retry-after')) > 0);
   });
 });

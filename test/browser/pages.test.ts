@@ -388,26 +388,34 @@ for (const engine of ENGINE_NAMES) {
     });
 
     test('a rate-limited login shows the message of the 429 answer', async () => {
-      const watched = await asVisitor();
-      const { page } = watched;
-      // The limiter's threshold is the server's business; the page only has to show its answer.
-      const rateLimited = '**/api/user/login';
-      await page.route(rateLimited, (route) => route.fulfill({
-        status: 429,
-        contentType: 'application/json; charset=utf-8',
-        headers: { 'Retry-After': '60' },
-        body: JSON.stringify({ errno: -1, message: '登录尝试太频繁，请稍后再试' }),
-      }));
+      // A server of its own that locks a user out after one failed login: the page must show what
+      // the real limiter answers, the catalogue's TOO_MANY_LOGIN_ATTEMPTS message.
+      const limited = await startTestServer({ engine, webDir, env: { LOGIN_MAX_FAILURES: '1' } });
       try {
+        const context = await browser.newContext({ ...DESKTOP, baseURL: limited.url });
+        contexts.push(context);
+        const watched = await watchedPage(context);
+        const { page } = watched;
         await page.goto('/login.html');
         await page.getByLabel('用户名').fill('zhangsan');
-        await page.getByLabel('密码').fill('123');
+        await page.getByLabel('密码').fill('wrong-password');
         await page.getByRole('button', { name: '登录' }).click();
-        await expectVisibleText(page, '#login-error', '登录尝试太频繁，请稍后再试');
+        await expectVisibleText(page, '#login-error', '登录失败');
+        assert.equal(await page.locator('#login-error').textContent(), '登录失败');
+
+        await page.getByLabel('密码').fill('123');
+        const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/user/login');
+        await page.getByRole('button', { name: '登录' }).click();
+        const answer = await answered;
+        assert.equal(answer.status(), 429);
+        assert.ok(Number(answer.headers()['retry-after']) > 0, 'Retry-After says when to try again');
+        await expectVisibleText(page, '#login-error', '登录失败次数过多，请稍后再试');
+        assert.equal(await page.locator('#login-error').textContent(), '登录失败次数过多，请稍后再试');
+        assert.equal(new URL(page.url()).pathname, '/login.html');
+        assertQuiet(watched);
       } finally {
-        await page.unroute(rateLimited);
+        await limited.close();
       }
-      assertQuiet(watched);
     });
 
     test('login lands on admin, or back where the user came from (same site only)', async () => {
@@ -523,15 +531,33 @@ for (const engine of ENGINE_NAMES) {
       await logInByApi(page);
       await page.goto('/new.html');
       await sessionShown(page);
-      await page.getByLabel('内容').fill('这段正文不能丢');
-      await page.getByRole('button', { name: '发布' }).click();
       const error = page.locator('#editor-error');
-      await error.waitFor({ state: 'visible' });
-      const message = (await error.textContent()) ?? '';
-      assert.ok(message.length > 0, 'the API says what is wrong');
-      if (message.includes('标题')) assert.equal(await page.getByLabel('标题').getAttribute('aria-invalid'), 'true');
+      const title = page.getByLabel('标题');
+      const content = page.getByLabel('内容');
+
+      // No title: the API's message, the title field marked invalid, the content kept.
+      await content.fill('这段正文不能丢');
+      await page.getByRole('button', { name: '发布' }).click();
+      await expectVisibleText(page, '#editor-error', '标题不能为空');
+      assert.equal(await error.textContent(), '标题不能为空');
+      assert.equal(await title.getAttribute('aria-invalid'), 'true');
+      assert.equal(await content.getAttribute('aria-invalid'), null);
       assert.equal(new URL(page.url()).pathname, '/new.html');
-      assert.equal(await page.getByLabel('内容').inputValue(), '这段正文不能丢');
+      assert.equal(await content.inputValue(), '这段正文不能丢');
+
+      // Content over the limit: its message, with the limit, marks the content field instead.
+      const tooLong = '长'.repeat(100_001);
+      await title.fill('标题有了');
+      await content.fill(tooLong);
+      await page.getByRole('button', { name: '发布' }).click();
+      await expectVisibleText(page, '#editor-error', '内容过长: 最多 100000 个字符');
+      assert.equal(await error.textContent(), '内容过长: 最多 100000 个字符');
+      assert.equal(await content.getAttribute('aria-invalid'), 'true');
+      assert.equal(await title.getAttribute('aria-invalid'), null);
+      assert.equal(new URL(page.url()).pathname, '/new.html');
+      assert.equal(await title.inputValue(), '标题有了');
+      assert.equal(await content.inputValue(), tooLong);
+      await content.fill('这段正文不能丢');
 
       // The session ends while writing: the text survives the trip to the login page.
       await page.getByLabel('标题').fill('会话过期时写的');

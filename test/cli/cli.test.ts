@@ -135,7 +135,7 @@ describe('blog-server command', () => {
     const server = await serve({ ...env, DEMO_DATA: 'false' });
     try {
       const client = new Client(server.url);
-      assertEnvelope(await client.post('/api/user/login', { username: 'alice', password: 'correct horse' }), 200, -1, '登录失败');
+      assertEnvelope(await client.post('/api/user/login', { username: 'alice', password: 'correct horse' }), 200, -1, 'LOGIN_FAILED', '登录失败');
       await client.login('alice', 'battery staple');
       assert.deepEqual(assertEnvelope(await client.get('/api/user/info'), 200, 0).data, { username: 'alice', realname: '爱丽丝' });
     } finally {
@@ -181,7 +181,7 @@ describe('blog-server command', () => {
     const production = await serve({ DATABASE_URL: freshDatabase(), NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(40), LOG_DIR: join(directory, 'logs') });
     try {
       assert.doesNotMatch(production.output(), /demo/);
-      assertEnvelope(await new Client(production.url).post('/api/user/login', { username: 'zhangsan', password: '123' }), 200, -1, '登录失败');
+      assertEnvelope(await new Client(production.url).post('/api/user/login', { username: 'zhangsan', password: '123' }), 200, -1, 'LOGIN_FAILED', '登录失败');
     } finally {
       production.child.kill('SIGTERM');
       await exited(production.child);

@@ -88,7 +88,7 @@ export function runContract(cell: MatrixCell): void {
       });
 
       it('isadmin=1 needs a login and forces the author to the logged-in user', async () => {
-        assertEnvelope(await anonymous.get('/api/blog/list?isadmin=1'), 200, -1, '尚未登录');
+        assertEnvelope(await anonymous.get('/api/blog/list?isadmin=1'), 200, -1, 'SESSION_REQUIRED', '尚未登录');
         const own = blogsOf(assertEnvelope(await lisi.get('/api/blog/list?isadmin=1&author=zhangsan'), 200, 0));
         assert.ok(own.length > 0 && own.every((blog) => blog.author === 'lisi'));
       });
@@ -119,8 +119,8 @@ export function runContract(cell: MatrixCell): void {
       });
 
       it('rejects a page or pageSize that is not a positive integer with 400', async () => {
-        for (const query of ['page=0', 'page=-1', 'page=abc', 'pageSize=1.5', 'pageSize=0']) {
-          assertEnvelope(await anonymous.get(`/api/blog/list?${query}`), 400, -1, '参数错误');
+        for (const [query, field] of [['page=0', 'page'], ['page=-1', 'page'], ['page=abc', 'page'], ['pageSize=1.5', 'pageSize'], ['pageSize=0', 'pageSize']]) {
+          assertEnvelope(await anonymous.get(`/api/blog/list?${query}`), 400, -1, 'INVALID_PARAMETER', `参数错误: ${field} 必须是正整数`);
         }
       });
 
@@ -143,23 +143,23 @@ export function runContract(cell: MatrixCell): void {
       });
 
       it('answers errno -1 for a missing blog and 400 for a bad id', async () => {
-        assertEnvelope(await anonymous.get('/api/blog/detail?id=999999999'), 200, -1, '博客不存在');
+        assertEnvelope(await anonymous.get('/api/blog/detail?id=999999999'), 200, -1, 'BLOG_NOT_FOUND', '博客不存在');
         for (const query of ['', 'id=', 'id=abc', 'id=0', 'id=-3', 'id=1.5', 'id=99999999999999999999']) {
-          assertEnvelope(await anonymous.get(`/api/blog/detail?${query}`), 400, -1, '参数错误');
+          assertEnvelope(await anonymous.get(`/api/blog/detail?${query}`), 400, -1, 'INVALID_PARAMETER', '参数错误: id 必须是正整数');
         }
       });
 
       it('isadmin=1 answers only the logged-in user\'s own blog', async () => {
         const id = await createBlog(zhangsan, '只给作者看');
         assertEnvelope(await zhangsan.get(`/api/blog/detail?id=${id}&isadmin=1`), 200, 0);
-        assertEnvelope(await lisi.get(`/api/blog/detail?id=${id}&isadmin=1`), 200, -1, '博客不存在');
-        assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}&isadmin=1`), 200, -1, '尚未登录');
+        assertEnvelope(await lisi.get(`/api/blog/detail?id=${id}&isadmin=1`), 200, -1, 'BLOG_NOT_FOUND', '博客不存在');
+        assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}&isadmin=1`), 200, -1, 'SESSION_REQUIRED', '尚未登录');
       });
     });
 
     describe('POST /api/blog/new', () => {
       it('needs a login', async () => {
-        assertEnvelope(await anonymous.post('/api/blog/new', { title: 't', content: 'c' }), 200, -1, '尚未登录');
+        assertEnvelope(await anonymous.post('/api/blog/new', { title: 't', content: 'c' }), 200, -1, 'SESSION_REQUIRED', '尚未登录');
       });
 
       it('takes the author from the session, never from the body', async () => {
@@ -175,13 +175,13 @@ export function runContract(cell: MatrixCell): void {
       });
 
       it('validates title and content with clear messages', async () => {
-        assertEnvelope(await zhangsan.post('/api/blog/new', { title: '   ', content: 'c' }), 200, -1, '标题不能为空');
-        assertEnvelope(await zhangsan.post('/api/blog/new', { content: 'c' }), 200, -1, '标题不能为空');
-        assertEnvelope(await zhangsan.post('/api/blog/new', { title: '长'.repeat(101), content: 'c' }), 200, -1, '标题过长');
-        assertEnvelope(await zhangsan.post('/api/blog/new', { title: 't', content: 'x'.repeat(100_001) }), 200, -1, '内容过长');
-        assertEnvelope(await zhangsan.post('/api/blog/new', { title: 42, content: 'c' }), 400, -1, '参数错误');
-        assertEnvelope(await zhangsan.post('/api/blog/new', { title: ['a'], content: 'c' }), 400, -1, '参数错误');
-        assertEnvelope(await zhangsan.post('/api/blog/new', ['not', 'an', 'object']), 400, -1, '请求体格式错误');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { title: '   ', content: 'c' }), 200, -1, 'TITLE_REQUIRED', '标题不能为空');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { content: 'c' }), 200, -1, 'TITLE_REQUIRED', '标题不能为空');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { title: '长'.repeat(101), content: 'c' }), 200, -1, 'TITLE_TOO_LONG', '标题过长: 最多 100 个字符');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { title: 't', content: 'x'.repeat(100_001) }), 200, -1, 'CONTENT_TOO_LONG', '内容过长: 最多 100000 个字符');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { title: 42, content: 'c' }), 400, -1, 'INVALID_PARAMETER', '参数错误: title 必须是字符串');
+        assertEnvelope(await zhangsan.post('/api/blog/new', { title: ['a'], content: 'c' }), 400, -1, 'INVALID_PARAMETER', '参数错误: title 必须是字符串');
+        assertEnvelope(await zhangsan.post('/api/blog/new', ['not', 'an', 'object']), 400, -1, 'MALFORMED_BODY', '请求体格式错误: 请求体必须是对象');
       });
 
       it('trims the title and keeps a 100-character one', async () => {
@@ -220,16 +220,16 @@ export function runContract(cell: MatrixCell): void {
 
       it('refuses someone else\'s blog and a missing one with 更新博客失败', async () => {
         const id = await createBlog(zhangsan, '张三的');
-        assertEnvelope(await lisi.post(`/api/blog/update?id=${id}`, { title: '被改', content: 'x' }), 200, -1, '更新博客失败');
-        assertEnvelope(await zhangsan.post('/api/blog/update?id=999999999', { title: 't', content: 'c' }), 200, -1, '更新博客失败');
+        assertEnvelope(await lisi.post(`/api/blog/update?id=${id}`, { title: '被改', content: 'x' }), 200, -1, 'BLOG_UPDATE_FAILED', '更新博客失败');
+        assertEnvelope(await zhangsan.post('/api/blog/update?id=999999999', { title: 't', content: 'c' }), 200, -1, 'BLOG_UPDATE_FAILED', '更新博客失败');
         assert.equal((assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}`), 200, 0).data as ApiBlog).title, '张三的');
       });
 
       it('needs a login, a valid id and a valid title', async () => {
-        assertEnvelope(await anonymous.post('/api/blog/update?id=1', { title: 't', content: 'c' }), 200, -1, '尚未登录');
-        assertEnvelope(await zhangsan.post('/api/blog/update?id=x', { title: 't', content: 'c' }), 400, -1, '参数错误');
+        assertEnvelope(await anonymous.post('/api/blog/update?id=1', { title: 't', content: 'c' }), 200, -1, 'SESSION_REQUIRED', '尚未登录');
+        assertEnvelope(await zhangsan.post('/api/blog/update?id=x', { title: 't', content: 'c' }), 400, -1, 'INVALID_PARAMETER', '参数错误: id 必须是正整数');
         const id = await createBlog(zhangsan, '有标题');
-        assertEnvelope(await zhangsan.post(`/api/blog/update?id=${id}`, { title: '', content: 'c' }), 200, -1, '标题不能为空');
+        assertEnvelope(await zhangsan.post(`/api/blog/update?id=${id}`, { title: '', content: 'c' }), 200, -1, 'TITLE_REQUIRED', '标题不能为空');
       });
     });
 
@@ -237,12 +237,12 @@ export function runContract(cell: MatrixCell): void {
       for (const path of ['/api/blog/del', '/api/blog/delete']) {
         it(`${path} deletes only the author's own blog`, async () => {
           const id = await createBlog(zhangsan, '要删除的');
-          assertEnvelope(await lisi.post(`${path}?id=${id}`), 200, -1, '删除博客失败');
-          assertEnvelope(await anonymous.post(`${path}?id=${id}`), 200, -1, '尚未登录');
+          assertEnvelope(await lisi.post(`${path}?id=${id}`), 200, -1, 'BLOG_DELETE_FAILED', '删除博客失败');
+          assertEnvelope(await anonymous.post(`${path}?id=${id}`), 200, -1, 'SESSION_REQUIRED', '尚未登录');
           assertEnvelope(await zhangsan.post(`${path}?id=${id}`), 200, 0);
-          assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}`), 200, -1, '博客不存在');
-          assertEnvelope(await zhangsan.post(`${path}?id=${id}`), 200, -1, '删除博客失败');
-          assertEnvelope(await zhangsan.post(`${path}?id=abc`), 400, -1, '参数错误');
+          assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}`), 200, -1, 'BLOG_NOT_FOUND', '博客不存在');
+          assertEnvelope(await zhangsan.post(`${path}?id=${id}`), 200, -1, 'BLOG_DELETE_FAILED', '删除博客失败');
+          assertEnvelope(await zhangsan.post(`${path}?id=abc`), 400, -1, 'INVALID_PARAMETER', '参数错误: id 必须是正整数');
         });
       }
     });
@@ -267,16 +267,16 @@ export function runContract(cell: MatrixCell): void {
       });
 
       it('fails alike for a wrong password and an unknown user', async () => {
-        assertEnvelope(await client().post('/api/user/login', { username: 'zhangsan', password: 'wrong' }), 200, -1, '登录失败');
-        assertEnvelope(await client().post('/api/user/login', { username: 'nobody', password: '123' }), 200, -1, '登录失败');
-        assertEnvelope(await client().post('/api/user/login', {}), 200, -1, '登录失败');
-        assertEnvelope(await client().post('/api/user/login', { username: { $ne: '' }, password: '123' }), 400, -1, '参数错误');
+        assertEnvelope(await client().post('/api/user/login', { username: 'zhangsan', password: 'wrong' }), 200, -1, 'LOGIN_FAILED', '登录失败');
+        assertEnvelope(await client().post('/api/user/login', { username: 'nobody', password: '123' }), 200, -1, 'LOGIN_FAILED', '登录失败');
+        assertEnvelope(await client().post('/api/user/login', {}), 200, -1, 'LOGIN_FAILED', '登录失败');
+        assertEnvelope(await client().post('/api/user/login', { username: { $ne: '' }, password: '123' }), 400, -1, 'INVALID_PARAMETER', '参数错误: username 必须是字符串');
       });
 
       it('answers info and its variants with the session user', async () => {
         for (const path of ['/api/user/info', '/api/user/loginCheck', '/api/user/checkLogin', '/api/user/login-test']) {
           assert.deepEqual(assertEnvelope(await zhangsan.get(path), 200, 0).data, { username: 'zhangsan', realname: '张三' });
-          assertEnvelope(await anonymous.get(path), 200, -1, '尚未登录');
+          assertEnvelope(await anonymous.get(path), 200, -1, 'SESSION_REQUIRED', '尚未登录');
         }
         for (const path of ['/api/user/loginCheck', '/api/user/checkLogin', '/api/user/login-test']) {
           assertEnvelope(await zhangsan.post(path), 200, 0);
@@ -289,7 +289,7 @@ export function runContract(cell: MatrixCell): void {
         const first = user.cookie;
         await user.login('lisi');
         assert.notEqual(user.cookie, first);
-        assertEnvelope(await user.get('/api/user/info', { cookie: first }), 200, -1, '尚未登录');
+        assertEnvelope(await user.get('/api/user/info', { cookie: first }), 200, -1, 'SESSION_REQUIRED', '尚未登录');
         assertEnvelope(await user.get('/api/user/info'), 200, 0);
       });
 
@@ -301,7 +301,7 @@ export function runContract(cell: MatrixCell): void {
           const reply = await user.request(method, path);
           assertEnvelope(reply, 200, 0);
           assert.match(reply.headers.get('set-cookie') ?? '', /Max-Age=0/);
-          assertEnvelope(await user.get('/api/user/info', { cookie: replayed }), 200, -1, '尚未登录');
+          assertEnvelope(await user.get('/api/user/info', { cookie: replayed }), 200, -1, 'SESSION_REQUIRED', '尚未登录');
         });
       }
 
@@ -311,39 +311,39 @@ export function runContract(cell: MatrixCell): void {
 
       it('ignores forged and malformed session cookies', async () => {
         for (const cookie of ['blog_sid=abc', 'blog_sid=abc.def', 'blog_sid=', 'blog_sid=%', 'other=1; blog_sid="x.y"', 'garbage']) {
-          assertEnvelope(await anonymous.get('/api/user/info', { cookie }), 200, -1, '尚未登录');
+          assertEnvelope(await anonymous.get('/api/user/info', { cookie }), 200, -1, 'SESSION_REQUIRED', '尚未登录');
           assertEnvelope(await anonymous.get('/api/blog/list', { cookie }), 200, 0);
         }
       });
 
       it('keeps GET /api/user/login off unless configured', async () => {
-        assertEnvelope(await anonymous.get('/api/user/login?username=zhangsan&password=123'), 405, -1, '请求方法不允许');
+        assertEnvelope(await anonymous.get('/api/user/login?username=zhangsan&password=123'), 405, -1, 'METHOD_NOT_ALLOWED', '请求方法不允许');
       });
     });
 
     describe('protocol failures answer with their real status, in the envelope', () => {
       it('404 for an unknown route', async () => {
-        assertEnvelope(await anonymous.get('/api/nothing'), 404, -1, '接口不存在');
-        assertEnvelope(await anonymous.post('/api/blog/nothing', {}), 404, -1, '接口不存在');
+        assertEnvelope(await anonymous.get('/api/nothing'), 404, -1, 'ROUTE_NOT_FOUND', '接口不存在');
+        assertEnvelope(await anonymous.post('/api/blog/nothing', {}), 404, -1, 'ROUTE_NOT_FOUND', '接口不存在');
       });
 
       it('405 with Allow for a known path and a wrong method', async () => {
         const reply = await anonymous.request('DELETE', '/api/blog/list');
-        assertEnvelope(reply, 405, -1, '请求方法不允许');
+        assertEnvelope(reply, 405, -1, 'METHOD_NOT_ALLOWED', '请求方法不允许');
         assert.equal(reply.headers.get('allow'), 'GET, HEAD');
         const post = await anonymous.request('GET', '/api/blog/new');
-        assertEnvelope(post, 405, -1);
+        assertEnvelope(post, 405, -1, 'METHOD_NOT_ALLOWED', '请求方法不允许');
         assert.equal(post.headers.get('allow'), 'POST');
       });
 
       it('400 for malformed JSON', async () => {
         const reply = await zhangsan.request('POST', '/api/blog/new', { raw: '{"title": "x",', contentType: 'application/json' });
-        assertEnvelope(reply, 400, -1, '请求体格式错误');
+        assertEnvelope(reply, 400, -1, 'MALFORMED_BODY', '请求体格式错误: JSON 格式错误');
       });
 
       it('413 for a body over 1 MiB', async () => {
         const reply = await zhangsan.request('POST', '/api/blog/new', { raw: JSON.stringify({ title: 't', content: 'x'.repeat(1024 * 1024) }), contentType: 'application/json' });
-        assertEnvelope(reply, 413, -1, '请求体过大');
+        assertEnvelope(reply, 413, -1, 'BODY_TOO_LARGE', '请求体过大: 最多 1048576 字节');
         assertEnvelope(await anonymous.get('/api/blog/list?pageSize=1'), 200, 0);
       });
 
@@ -363,10 +363,10 @@ export function runContract(cell: MatrixCell): void {
           assertEnvelope(await anonymous.get(`/api/blog/list?author=${encoded}`), 200, 0);
           assert.deepEqual(blogsOf((await anonymous.get(`/api/blog/list?author=${encoded}`)).json), []);
           assertEnvelope(await anonymous.get(`/api/blog/list?keyword=${encoded}`), 200, 0);
-          assertEnvelope(await anonymous.get(`/api/blog/detail?id=${encoded}`), 400, -1);
-          assertEnvelope(await zhangsan.post(`/api/blog/update?id=${encoded}`, { title: 't', content: 'c' }), 400, -1);
-          assertEnvelope(await client().post('/api/user/login', { username: payload, password: payload }), 200, -1, '登录失败');
-          assertEnvelope(await client().post('/api/user/login', { username: 'zhangsan', password: payload }), 200, -1, '登录失败');
+          assertEnvelope(await anonymous.get(`/api/blog/detail?id=${encoded}`), 400, -1, 'INVALID_PARAMETER', '参数错误: id 必须是正整数');
+          assertEnvelope(await zhangsan.post(`/api/blog/update?id=${encoded}`, { title: 't', content: 'c' }), 400, -1, 'INVALID_PARAMETER', '参数错误: id 必须是正整数');
+          assertEnvelope(await client().post('/api/user/login', { username: payload, password: payload }), 200, -1, 'LOGIN_FAILED', '登录失败');
+          assertEnvelope(await client().post('/api/user/login', { username: 'zhangsan', password: payload }), 200, -1, 'LOGIN_FAILED', '登录失败');
         }
         const id = await createBlog(zhangsan, injectionPayloads[0]!, injectionPayloads[1]!);
         const blog = assertEnvelope(await anonymous.get(`/api/blog/detail?id=${id}`), 200, 0).data as ApiBlog;
@@ -385,10 +385,10 @@ export function runContract(cell: MatrixCell): void {
       it('answers 429 with Retry-After after too many failures, and only for that user and address', async () => {
         const attacker = new Client(limited.url);
         for (let attempt = 0; attempt < 3; attempt += 1) {
-          assertEnvelope(await attacker.post('/api/user/login', { username: 'zhangsan', password: 'guess' }), 200, -1, '登录失败');
+          assertEnvelope(await attacker.post('/api/user/login', { username: 'zhangsan', password: 'guess' }), 200, -1, 'LOGIN_FAILED', '登录失败');
         }
         const locked = await attacker.post('/api/user/login', { username: 'zhangsan', password: '123' });
-        assertEnvelope(locked, 429, -1, '登录失败次数过多，请稍后再试');
+        assertEnvelope(locked, 429, -1, 'TOO_MANY_LOGIN_ATTEMPTS', '登录失败次数过多，请稍后再试');
         assert.ok(Number(locked.headers.get('retry-after')) > 0);
         // Another user from the same address is not locked out.
         const other = new Client(limited.url);
@@ -419,7 +419,7 @@ export function runContract(cell: MatrixCell): void {
           user.baseUrl = restarted.url;
           assertEnvelope(await user.get(`/api/blog/detail?id=${id}`), 200, 0);
           const info = await user.get('/api/user/info');
-          if (cell.sessionStore === 'memory') assertEnvelope(info, 200, -1, '尚未登录');
+          if (cell.sessionStore === 'memory') assertEnvelope(info, 200, -1, 'SESSION_REQUIRED', '尚未登录');
           else assertEnvelope(info, 200, 0);
         } finally {
           await restarted.close();

@@ -51,7 +51,7 @@ describe('a course-made SQLite database', () => {
       assert.equal(Number((await anonymous.get('/api/blog/list?author=zhangsan')).headers.get('x-total-count')), 2);
 
       const zhangsan = new Client(server.url);
-      assertEnvelope(await zhangsan.post('/api/user/login', { username: 'zhangsan', password: 'wrong' }), 200, -1, '登录失败');
+      assertEnvelope(await zhangsan.post('/api/user/login', { username: 'zhangsan', password: 'wrong' }), 200, -1, 'LOGIN_FAILED', '登录失败');
       await zhangsan.login('zhangsan', '123');
       const upgraded = new SqliteDatabase(path, { readonly: true });
       const { password } = upgraded.prepare('select password from users where id = 1').get() as { password: string };
@@ -74,7 +74,7 @@ describe('a course-made SQLite database', () => {
     buildCourseDatabase(join(otherDir, 'blog.db'));
     const server = await startTestServer({ dataDir: otherDir, env: { DEMO_DATA: 'false' } });
     try {
-      assertEnvelope(await new Client(server.url).post('/api/user/login', { username: 'zhangsan', password: '123' }), 200, -1, '登录失败');
+      assertEnvelope(await new Client(server.url).post('/api/user/login', { username: 'zhangsan', password: '123' }), 200, -1, 'LOGIN_FAILED', '登录失败');
     } finally {
       await server.close();
       rmSync(otherDir, { recursive: true, force: true });

@@ -45,7 +45,8 @@ describe('sessions in SQLite', () => {
     assert.ok(keys.every(({ key }) => !key.includes(id) && !id.includes(key)));
   });
 
-  it('answers 503 in the envelope, quickly, while another process holds the store\'s write lock', async () => {
+  it('answers 503 in the envelope, quickly, while another connection holds the store\'s write lock', async () => {
+    server.expectLog(/^SERVICE_UNAVAILABLE:$/);
     const loggedIn = new Client(server.url);
     await loggedIn.login('zhangsan');
     const locker = new SqliteDatabase(join(server.dataDir, 'sessions.db'));
@@ -53,7 +54,7 @@ describe('sessions in SQLite', () => {
     try {
       const started = Date.now();
       const reply = await new Client(server.url).post('/api/user/login', { username: 'lisi', password: '123' });
-      assertEnvelope(reply, 503, -1, '服务暂时不可用，请稍后再试');
+      assertEnvelope(reply, 503, -1, 'SERVICE_UNAVAILABLE', '服务暂时不可用，请稍后再试');
       assert.ok(Date.now() - started < 3_000, 'bounded by the store deadline');
       // Readers are not blocked in WAL mode: a logged-in user keeps reading and anonymous reads work.
       assertEnvelope(await loggedIn.get('/api/user/info'), 200, 0);

@@ -1,5 +1,6 @@
 /** A small HTTP client for black-box tests: keeps the session cookie like a browser, decodes the envelope. */
 import { strict as assert } from 'node:assert';
+import type { ErrorCode } from '../../src/core/errors.ts';
 
 export interface Envelope {
   errno: number;
@@ -83,18 +84,24 @@ export class Client {
   }
 }
 
-/** Asserts an answer in the envelope: status, errno, and (for failures) the message. */
-export function assertEnvelope(reply: Reply, status: number, errno: 0 | -1, message?: string): Envelope {
+/** Asserts a success in the envelope: the status, JSON, `errno: 0`, and no `code` or `message`. */
+export function assertEnvelope(reply: Reply, status: number, errno: 0): Envelope;
+/**
+ * Asserts a failure in the envelope: the status, JSON, `errno: -1`, the catalogue `code`, and the
+ * whole `message` — `<catalogue message>: <detail>` when the error carries a detail.
+ */
+export function assertEnvelope(reply: Reply, status: number, errno: -1, code: ErrorCode, message: string): Envelope;
+export function assertEnvelope(reply: Reply, status: number, errno: 0 | -1, code?: ErrorCode, message?: string): Envelope {
   assert.equal(reply.status, status, `status of ${reply.text}`);
   assert.match(reply.headers.get('content-type') ?? '', /^application\/json; charset=utf-8$/);
   const body = reply.json;
   assert.equal(body.errno, errno, `errno of ${reply.text}`);
-  if (message !== undefined) assert.equal(body.message?.split(':')[0], message, `message of ${reply.text}`);
+  assert.equal(body.code, code, `code of ${reply.text}`);
+  assert.equal(body.message, message, `message of ${reply.text}`);
   return body;
 }
 
 /** A backend (database, session store) was away: the 503 envelope with its code. */
 export function assertServiceUnavailable(reply: Reply): void {
-  assertEnvelope(reply, 503, -1, '服务暂时不可用，请稍后再试');
-  assert.equal(reply.json.code, 'SERVICE_UNAVAILABLE');
+  assertEnvelope(reply, 503, -1, 'SERVICE_UNAVAILABLE', '服务暂时不可用，请稍后再试');
 }

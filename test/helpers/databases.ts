@@ -1,13 +1,14 @@
 /**
  * The machine's database services for tests: is each one reachable, and a fresh MariaDB database,
  * PostgreSQL database or Redis key prefix per test server, dropped when it closes. Tests never
- * depend on what earlier runs left behind. Outside CI an unreachable service is skipped with a
- * visible warning; with CI=true it fails the run, so nothing is skipped silently.
+ * depend on what earlier runs left behind. Outside CI what needs an unreachable service is reported
+ * as skipped, with the reason; with CI=true it fails the run, so nothing is skipped silently.
  *
  * TEST_MARIADB_URL, TEST_POSTGRES_URL and TEST_REDIS_URL point at other servers (admin rights needed).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createClient } from 'redis';
@@ -52,26 +53,31 @@ function probe(services: readonly Service[]): void {
 }
 
 /**
- * The services of `needed` that can be used. An unreachable one is left out with a console warning
- * naming `what` is skipped; with CI=true it throws instead.
+ * Why `needed` cannot all be used — each unreachable service with its address and the probe's
+ * answer — or undefined when every one answers. With CI=true an unreachable service throws
+ * instead, naming `what` would have been skipped: CI skips nothing.
  */
-export function availableServices(needed: readonly Service[], what: string): Service[] {
+export function unreachableServices(needed: readonly Service[], what: string): string | undefined {
   probe(needed);
-  return needed.filter((service) => {
+  const problems = needed.flatMap((service) => {
     const problem = probed.get(service);
-    if (problem === null || problem === undefined) return true;
-    const message = `${service} at ${serviceUrls[service]} is not reachable (${problem}): ${what}`;
-    if (process.env.CI === 'true') throw new Error(`${message} — CI needs every service (.ci/run starts them)`);
-    console.warn(`WARNING: skipping ${message}`);
-    return false;
+    return problem === null || problem === undefined ? [] : [`${service} at ${serviceUrls[service]} is not reachable (${problem})`];
   });
+  if (problems.length === 0) return undefined;
+  const reason = problems.join('; ');
+  if (process.env.CI === 'true') throw new Error(`${reason}: ${what} — CI needs every service (.ci/run starts them)`);
+  return reason;
 }
 
-/** The reason to skip a test needing `services`, for `describe(name, { skip })`; undefined when all are up. */
+/**
+ * The reason to skip `what`, which needs `services`, for `describe(name, { skip })`; undefined when
+ * all are up. node 20's runner counts a skipped describe nowhere in its closing lines, so a skip
+ * also registers one skipped test named `what` with the reason, and `# skipped` shows it.
+ */
 export function skipUnless(services: readonly Service[], what: string): string | undefined {
-  const available = availableServices(services, what);
-  const missing = services.filter((service) => !available.includes(service));
-  return missing.length === 0 ? undefined : `${missing.join(', ')} not reachable`;
+  const reason = unreachableServices(services, what);
+  if (reason !== undefined) test(what, { skip: reason }, () => {});
+  return reason;
 }
 
 export interface TestResource {

@@ -24,7 +24,7 @@ const user: SessionUser = { userId: 1, username: 'zhangsan', realname: '张三' 
 const options = { secret: 'a'.repeat(32), ttlSeconds: 60, storeTimeoutMs: 200, idBytes: 32 };
 
 describe('SQLite session store', () => {
-  it('is shared by two connections to one file (as by two processes) and survives reopening', async () => {
+  it('is shared by two connections to one file and survives reopening', async () => {
     const path = join(directory, 'shared.db');
     const [first, second] = [new SqliteSessionStore(sqliteOptions(path)), new SqliteSessionStore(sqliteOptions(path))];
     await first.set('k', user, 60);
