@@ -10,6 +10,7 @@ import type { SessionUser } from '../core/session-user.ts';
 import type { UserService } from '../core/user-service.ts';
 import { canBeInvalid, noFields, type FieldSpecs, type InputOf } from './inputs.ts';
 import type { Query } from './query.ts';
+import type { SessionChange } from './session-outcome.ts';
 import type { Shape } from './shapes.ts';
 
 export type Method = 'GET' | 'POST';
@@ -41,7 +42,7 @@ export interface DataOutcome {
   data?: unknown;
   headers?: Record<string, string>;
   /** Start a new session for this user (a new id: no fixation), or end the current one. */
-  session?: { start: SessionUser } | 'end';
+  session?: SessionChange;
 }
 
 /** A success that is a document of the route's declared content type (a feed, a sitemap, text). */

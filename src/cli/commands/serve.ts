@@ -19,7 +19,7 @@ export const serveCommand: Command = {
     // Before saying it listens: whoever reacts to that line with a signal gets a graceful stop.
     stopOnSignals(running, {
       info: (message) => console.log(`blog-server: ${message}`),
-      error: (message, error) => (error === undefined ? console.error(`blog-server: ${message}`) : console.error(`blog-server: ${message}`, error)),
+      error: (message, error) => console.error(`blog-server: ${message}`, ...(error === undefined ? [] : [error])),
     });
     const { migrations, demo } = app.startup;
     if (migrations.length > 0) console.log(`blog-server: applied migrations ${migrations.join(', ')}`);
