@@ -27,8 +27,10 @@ const mayImport = {
   engines: ['config', 'core', 'http', 'lib'],
   // Signals, graceful shutdown, log writing and rotation, backups: below the app, beside storage.
   ops: ['config', 'core', 'connections', 'storage'],
+  // Access-log analysis (`logs analyze`): node: modules and libraries only.
+  'log-analysis': [],
   [root]: ['config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops'],
-  cli: [root, 'config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops'],
+  cli: [root, 'config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops', 'log-analysis'],
 };
 
 const unlisted = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !(entry.name in mayImport)).map((entry) => entry.name);

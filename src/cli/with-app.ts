@@ -1,8 +1,10 @@
 /** Opens the app for a one-off command (no access log, no demo data), runs a task, closes it. */
-import { createApp, type App } from '../app.ts';
+import type { App } from '../app.ts';
 import type { Config } from '../config/config.ts';
 
 export async function withApp(config: Config, task: (app: App) => Promise<void>): Promise<void> {
+  // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
+  const { createApp } = await import('../app.ts');
   const app = await createApp({ ...config, demoData: false, accessLog: 'off' });
   try {
     await task(app);

@@ -3,6 +3,7 @@ import { unknownCommand } from '../help-text.ts';
 import type { Command } from './command.ts';
 import { demoCommand } from './demo.ts';
 import { helpCommand } from './help.ts';
+import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { userCommand } from './user.ts';
@@ -12,6 +13,7 @@ export const commands = {
   migrate: migrateCommand,
   user: userCommand,
   demo: demoCommand,
+  logs: logsCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;
 

@@ -1,5 +1,4 @@
 /** `blog-server migrate`: brings the database schema up to date and exits. */
-import { openStorage } from '../../storage/storage.ts';
 import type { Command } from './command.ts';
 
 export const migrateCommand: Command = {
@@ -9,6 +8,7 @@ export const migrateCommand: Command = {
   about: 'Applies every pending migration under a lock (safe while other processes start) and exits.',
   async run({ config: configure }) {
     const config = configure();
+    const { openStorage } = await import('../../storage/storage.ts'); // when it runs: see serve.ts
     const storage = openStorage(config.databaseUrl, { poolSize: 1, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
     try {
       const applied = await storage.migrate();

@@ -1,7 +1,4 @@
 /** `blog-server serve`: opens the app, listens, and stops gracefully on SIGINT/SIGTERM. */
-import { createApp } from '../../app.ts';
-import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
-import { listen } from '../../server.ts';
 import type { Command } from './command.ts';
 
 export const serveCommand: Command = {
@@ -11,6 +8,8 @@ export const serveCommand: Command = {
   about: 'Every other setting comes from the environment or ./.env (README.md, "Configuration").\nOn SIGINT/SIGTERM in-flight requests finish (up to SHUTDOWN_TIMEOUT); a second signal exits at once.',
   async run({ config: configure }) {
     const config = configure();
+    // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
+    const [{ createApp }, { stopOnSignals }, { listen }] = await Promise.all([import('../../app.ts'), import('../../ops/graceful-shutdown.ts'), import('../../server.ts')]);
     const app = await createApp(config);
     const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
       await app.close();
