@@ -42,7 +42,8 @@ export function nameOrder(name: string): NameOrder | undefined {
   };
 }
 
-function compareNames(a: string, b: string): number {
+/** Sort order of two access-log names: by date, older logrotate numbers first, then sequence and instance. */
+export function compareLogNames(a: string, b: string): number {
   const left = nameOrder(a) as NameOrder;
   const right = nameOrder(b) as NameOrder;
   if (left.date !== right.date) return left.date < right.date ? -1 : 1;
@@ -64,7 +65,7 @@ export async function findLogFiles(paths: readonly string[]): Promise<LogFile[]>
     if (info.isDirectory()) {
       const names = (await readdir(path, { withFileTypes: true })).filter((entry) => entry.isFile() && nameOrder(entry.name) !== undefined).map((entry) => entry.name);
       if (names.length === 0) throw new LogInputError(`${path}: no access logs in this folder (access.log, access.2026-12-01.log, access.log.1, … .gz)`);
-      for (const name of names.sort(compareNames)) {
+      for (const name of names.sort(compareLogNames)) {
         const file = join(path, name);
         keep({ path: file, size: (await stat(file)).size });
       }

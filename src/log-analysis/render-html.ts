@@ -27,7 +27,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.text { word-break: break-all; }
+td.text { overflow-wrap: anywhere; }
+table.overview th { width: 16rem; white-space: nowrap; }
 .note { color: var(--muted); font-size: .85rem; margin: .5rem 0 0; }
 svg { width: 100%; height: auto; display: block; }
 svg .bar { fill: var(--bar); }
@@ -73,7 +74,7 @@ export function renderHtml(report: LogReport): string {
   const styleHash = createHash('sha256').update(style).digest('base64');
   // A policy that allows the one inline style block and nothing else.
   const policy = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'`;
-  const overview = overviewRows(report).map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td class="num">${escapeHtml(value)}</td></tr>`).join('\n');
+  const overview = overviewRows(report).map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
   const sections = sectionsOf(report);
   const wide = new Set(['Files read', 'Top paths (query strings folded)', 'Requests per hour of the day']);
   const tables = sections.filter((section) => section.title !== 'Requests per hour of the day').map((section) => table(section, wide.has(section.title) || section.title.startsWith('Malformed')));
@@ -91,7 +92,7 @@ export function renderHtml(report: LogReport): string {
 <h1>Access logs</h1>
 <p class="sub">${escapeHtml(`${count(report.totals.requests)} requests from ${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${instant(report.period.first)} → ${instant(report.period.last)}`)}</p>
 <div class="grid">
-<section><h2>Overview</h2><table><tbody>
+<section class="wide"><h2>Overview</h2><table class="overview"><tbody>
 ${overview}
 </tbody></table></section>
 <section class="wide"><h2>Requests per hour of the day</h2>${hoursChart(report)}</section>
