@@ -15,6 +15,7 @@ import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { imitatedBy, referenceOf, type RunContext } from './lineup.ts';
+import { LOGS_TOKEN, runLogAnalysisBench } from './log-analysis.ts';
 import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
@@ -93,9 +94,13 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
 
+  // The log-analysis benchmark runs after the HTTP ones; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
+  const only = options.only.filter((token) => token !== LOGS_TOKEN);
+  const logs = options.only.length === 0 || only.length < options.only.length;
+  if (options.only.length > 0 && only.length === 0) return runLogAnalysisBench({ root, cli: await ensureBuilt(root), tmpDir, rounds: options.rounds });
   const backend = backendFor(options.databaseUrl, tmpDir);
   const engines = ENGINE_NAMES.map((engine) => ({ engine, reference: referenceOf(engine, backend.kind)?.name, imitates: imitatedBy(engine) }));
-  const steps = filterPlan(fullPlan(ENGINE_NAMES, backend.kind), options.only);
+  const steps = filterPlan(fullPlan(ENGINE_NAMES, backend.kind), only);
   if (steps.length === 0) throw new PlanError('BENCH_ONLY leaves nothing to measure');
   const sessions = options.redisUrl ? `Redis at ${maskUrl(options.redisUrl)}` : 'SQLite file in the temp dir';
   console.log(`bench: ${machineLine()}\nbench: backend ${backend.description}; sessions ${sessions}; engines ${ENGINE_NAMES.join(', ')}`);
@@ -140,7 +145,8 @@ async function main(): Promise<number> {
   console.log(`\n${report}\nbench: written to bench/results/latest.md`);
   const failed = ratios.filter((ratio) => verdict(ratio) === 'FAIL').map((ratio) => ratio.name);
   if (failed.length > 0) console.log(`bench: below target (a measurement, not a harness failure): ${failed.join('; ')}`);
-  return rows.some((row) => row.problem !== undefined) ? 1 : 0;
+  const logsCode = logs ? await runLogAnalysisBench({ root, cli, tmpDir, rounds: options.rounds }) : 0;
+  return rows.some((row) => row.problem !== undefined) || logsCode !== 0 ? 1 : 0;
 }
 
 let interrupted = false;
