@@ -1,6 +1,6 @@
 /**
  * Response-time percentiles in fixed memory: a histogram of log-scale buckets, each 2 % wider than
- * the one before, from 1 µs to about 1.6 hours (0.001 ms × 1.02^1125 ≈ 5.3 × 10^6 ms). A percentile is
+ * the one before, from 1 µs to about 1.3 hours (0.001 ms × 1.02^1125 ≈ 4.7 × 10^6 ms). A percentile is
  * reported as its bucket's geometric middle, so its relative error is under 1 % (and values at the
  * ends are clamped into the first or last bucket). 1,126 counters, whatever the number of lines.
  */

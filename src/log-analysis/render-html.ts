@@ -28,6 +28,7 @@ th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--line); text-align
 th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.text { overflow-wrap: anywhere; }
+td.short { white-space: nowrap; }
 table.overview th { width: 16rem; white-space: nowrap; }
 .note { color: var(--muted); font-size: .85rem; margin: .5rem 0 0; }
 svg { width: 100%; height: auto; display: block; }
@@ -40,7 +41,7 @@ function table(section: Section, wide: boolean): string {
   const head = section.headers.map((header, column) => `<th${section.numeric[column] ? ' class="num"' : ''}>${escapeHtml(header)}</th>`).join('');
   const rows = section.rows.length === 0
     ? `<tr><td colspan="${section.headers.length}">(none)</td></tr>`
-    : section.rows.map((row) => `<tr>${row.map((cell, column) => `<td class="${section.numeric[column] ? 'num' : 'text'}">${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+    : section.rows.map((row) => `<tr>${row.map((cell, column) => `<td class="${section.numeric[column] ? 'num' : cell.length <= 24 ? 'text short' : 'text'}">${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
   const note = section.note === undefined ? '' : `<p class="note">${escapeHtml(section.note)}</p>`;
   return `<section${wide ? ' class="wide"' : ''}><h2>${escapeHtml(section.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${note}</section>`;
 }
@@ -76,7 +77,7 @@ export function renderHtml(report: LogReport): string {
   const policy = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'`;
   const overview = overviewRows(report).map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
   const sections = sectionsOf(report);
-  const wide = new Set(['Files read', 'Top paths (query strings folded)', 'Requests per hour of the day']);
+  const wide = new Set(['Files read', 'Days', 'Top paths (query strings folded)', 'Requests per hour of the day']);
   const tables = sections.filter((section) => section.title !== 'Requests per hour of the day').map((section) => table(section, wide.has(section.title) || section.title.startsWith('Malformed')));
   return `<!doctype html>
 <html lang="en">
