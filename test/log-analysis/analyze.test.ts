@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { LogReport } from '../../src/log-analysis/report.ts';
 import { formatRecord, type LogRecord } from '../helpers/access-log-generator.ts';
-import { runCli } from '../helpers/cli.ts';
+import { cliEntry, runCli } from '../helpers/cli.ts';
 import { expectedFigures, knownLog, knownRecords, MALFORMED_LINES } from '../helpers/known-access-log.ts';
 
 const run = promisify(execFile);
@@ -202,6 +202,16 @@ describe('logs analyze on a terminal', () => {
     assert.match(result.stdout, /Malformed lines \(first 5 of 6\)\n/);
     // stderr is not a terminal here: no progress line.
     assert.equal(result.stderr, '');
+  });
+
+  test('on a terminal, stderr shows a progress line that is cleared at the end; stdout stays clean', async () => {
+    // util-linux `script` runs the command on a pseudo-terminal; stdout goes to a file.
+    const output = join(dir, 'progress.json');
+    const { stdout } = await run('script', ['-qec', `"${process.execPath}" "${cliEntry}" logs analyze "${plain}" --json > "${output}"`, '/dev/null'], { env: { ...process.env, NODE_ENV: 'test' }, timeout: 30_000 });
+    assert.match(stdout, /\r\x1b\[Kreading [\d.]+ [kKMG]?B of 90\d\.\d KB \(\d+ %\), [\d,]+ lines/);
+    assert.ok(stdout.trimEnd().endsWith('\r\x1b[K'), 'the line is cleared before the output');
+    const report = JSON.parse(await readFile(output, 'utf8')) as LogReport;
+    assert.equal(report.totals.requests, RECORDS.length);
   });
 });
 
