@@ -208,8 +208,10 @@ describe('logs analyze on a terminal', () => {
     // util-linux `script` runs the command on a pseudo-terminal; stdout goes to a file.
     const output = join(dir, 'progress.json');
     const { stdout } = await run('script', ['-qec', `"${process.execPath}" "${cliEntry}" logs analyze "${plain}" --json > "${output}"`, '/dev/null'], { env: { ...process.env, NODE_ENV: 'test' }, timeout: 30_000 });
-    assert.match(stdout, /\r\x1b\[Kreading [\d.]+ [kKMG]?B of 90\d\.\d KB \(\d+ %\), [\d,]+ lines/);
-    assert.ok(stdout.trimEnd().endsWith('\r\x1b[K'), 'the line is cleared before the output');
+    const clear = '\r\u001b[K'; // carriage return + erase to the end of the line
+    assert.ok(stdout.includes(`${clear}reading `), JSON.stringify(stdout.slice(0, 200)));
+    assert.match(stdout, /reading [\d.]+ [kKMG]?B of 90\d\.\d KB \(\d+ %\), [\d,]+ lines/);
+    assert.ok(stdout.trimEnd().endsWith(clear), 'the line is cleared at the end');
     const report = JSON.parse(await readFile(output, 'utf8')) as LogReport;
     assert.equal(report.totals.requests, RECORDS.length);
   });

@@ -39,11 +39,11 @@ function progressLine(): { update(progress: { bytes: number; totalBytes: number;
 }
 
 export const logsCommand: Command = {
-  summary: { 'logs analyze [files or folders…]': 'report on access logs like GoAccess: visitors, paths, statuses, browsers, latency' },
+  summary: { 'logs analyze [paths…]': 'report on access logs like GoAccess (table, --json, --html)' },
   usage: ['logs analyze [files or folders…] [options]'],
   settings: [],
   options: {
-    json: { type: 'boolean', description: 'print the report as one JSON object (documented in README "Analysing logs")' },
+    json: { type: 'boolean', description: 'print the report as one JSON object (its fields: docs/log-analysis.md)' },
     html: { type: 'string', value: 'file', description: 'also write a self-contained HTML page with a requests-per-hour chart' },
     since: { type: 'string', value: 'time', description: 'only requests at or after this ISO date or date-time (UTC unless an offset is given)' },
     until: { type: 'string', value: 'time', description: 'only requests before this time; a date alone means the end of that day' },
