@@ -2,6 +2,7 @@
 import { unknownCommand } from '../help-text.ts';
 import type { Command } from './command.ts';
 import { demoCommand } from './demo.ts';
+import { deployCommand } from './deploy.ts';
 import { helpCommand } from './help.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
@@ -12,6 +13,7 @@ export const commands = {
   migrate: migrateCommand,
   user: userCommand,
   demo: demoCommand,
+  deploy: deployCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;
 
