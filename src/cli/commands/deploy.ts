@@ -18,9 +18,10 @@ function usage(message: string): UsageError {
   return new UsageError(`blog-server deploy nginx: ${message}`);
 }
 
-function parsePort(text: string, option: string): number {
+/** `text` as a port; `given` is the whole value, for the message. */
+function parsePort(text: string, option: string, given = text): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65_535)) throw usage(`${option} "${text}": the port must be a whole number from 1 to 65535`);
+  if (!(port >= 1 && port <= 65_535)) throw usage(`${option} "${given}": the port must be a whole number from 1 to 65535`);
   return port;
 }
 
@@ -31,7 +32,7 @@ function parseHostPort(text: string, option: string, portAlone: boolean): HostPo
   const host = match?.[1] ?? match?.[2];
   if (match === null || host === undefined) throw usage(`${option} "${text}": expected ${portAlone ? 'PORT or ' : ''}HOST:PORT (an IPv6 address in brackets: [::1]:8000)`);
   if (match[1] !== undefined ? isIP(host) !== 6 : isIP(host) !== 4 && !HOSTNAME.test(host)) throw usage(`${option} "${text}": "${host}" is not a host name or IP address`);
-  return { host, port: parsePort(match[3] ?? '', option) };
+  return { host, port: parsePort(match[3] ?? '', option, text) };
 }
 
 /** An absolute path nginx can take in a quoted string: no `$` (a variable there), `"`, `\` or control characters. */
