@@ -44,8 +44,8 @@ export function escapeLogText(text: string): string {
   return text.replace(unsafe, (character) => named[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** At most this many causes deep: a cycle of causes must not hang the logger. */
-const maxCauses = 5;
+/** At most this many causes (or inner errors) deep: a cycle of causes must not hang the logger. */
+const maxDepth = 5;
 
 /** An error's stack (or name and message), its code when the stack does not show it, and its causes. */
 export function describeForLog(error: unknown, depth = 0): string {
@@ -53,10 +53,10 @@ export function describeForLog(error: unknown, depth = 0): string {
   let text = error.stack ?? `${error.name}: ${error.message}`;
   const code = (error as { code?: unknown }).code;
   if ((typeof code === 'string' || typeof code === 'number') && !text.includes(String(code))) text += `\n    code: ${code}`;
-  if (error instanceof AggregateError) {
+  if (error instanceof AggregateError && depth < maxDepth) {
     for (const [index, inner] of [...(error.errors as unknown[])].slice(0, 10).entries()) text += `\n  [errors ${index}] ${describeForLog(inner, depth + 1)}`;
   }
-  if (error.cause !== undefined && depth < maxCauses) text += `\ncaused by: ${describeForLog(error.cause, depth + 1)}`;
+  if (error.cause !== undefined && depth < maxDepth) text += `\ncaused by: ${describeForLog(error.cause, depth + 1)}`;
   return text;
 }
 

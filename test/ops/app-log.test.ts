@@ -91,6 +91,11 @@ describe('app log records', () => {
     const looped = new Error('a');
     looped.cause = looped;
     assert.equal(unescape(records(formatLogRecord('error', 'x:', looped, fixedTime))[0]!.text).split('caused by:').length - 1, 5, 'five causes, then it stops');
+    const refused = Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:1'), new Error('connect ECONNREFUSED 127.0.0.1:1')]), { code: 'ECONNREFUSED' });
+    refused.errors.push(refused);
+    const text = unescape(records(formatLogRecord('error', 'x:', refused, fixedTime))[0]!.text);
+    assert.match(text, /^x: AggregateError\n {4}at [\s\S]*\n {4}code: ECONNREFUSED\n {2}\[errors 0\] Error: connect ECONNREFUSED ::1:1\n[\s\S]*\[errors 1\] Error: connect ECONNREFUSED 127\.0\.0\.1:1\n/);
+    assert.ok(text.length < 100_000, 'a cycle of inner errors stops too');
   });
 
   it('turns a plain (message, error) function into an app log that gets every level', () => {
