@@ -87,7 +87,7 @@ async function startNginx(upstreams: readonly ChildServer[], context: RunContext
   const prefix = join(context.tmpDir, `nginx-${label}`);
   const port = await freePort();
   const args = [context.cli, 'deploy', 'nginx', '--prefix', prefix, '--listen', `127.0.0.1:${port}`, ...upstreams.flatMap((server) => ['--upstream', new URL(server.baseUrl).host])];
-  const config = await runCommand(process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', TRUST_PROXY: 'true' }, context.tmpDir);
+  const config = await runCommand(process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, TRUST_PROXY: 'true' }, context.tmpDir);
   const file = join(prefix, 'nginx.conf');
   // runCommand gives stdout and stderr together: the configuration starts at its first comment.
   writeFileSync(file, config.slice(config.indexOf('# nginx in front of blog-server')));
