@@ -1,6 +1,7 @@
 /** `blog-server serve`: opens the app, listens, and stops gracefully on SIGINT/SIGTERM. */
 import { createApp } from '../../app.ts';
 import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
+import { reopenLogsOnHangup } from '../../ops/log-signals.ts';
 import { listen } from '../../server.ts';
 import type { Command } from './command.ts';
 
@@ -11,16 +12,21 @@ export const serveCommand: Command = {
   about: 'Every other setting comes from the environment or ./.env (README.md, "Configuration").\nOn SIGINT/SIGTERM in-flight requests finish (up to SHUTDOWN_TIMEOUT); a second signal exits at once.',
   async run({ config: configure }) {
     const config = configure();
+    const log = {
+      info: (message: string) => console.log(`blog-server: ${message}`),
+      error: (message: string, error?: unknown) => console.error(`blog-server: ${message}`, ...(error === undefined ? [] : [error])),
+    };
     const app = await createApp(config);
-    const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
+    const running = await (async () => {
+      // SIGHUP reopens the access log (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
+      reopenLogsOnHangup(app, log, config.accessLog === 'combined' ? { logDir: config.logDir, instance: config.logRotation.instance } : undefined);
+      return listen(app, config.port, config.host);
+    })().catch(async (error: unknown) => {
       await app.close();
       throw error;
     });
     // Before saying it listens: whoever reacts to that line with a signal gets a graceful stop.
-    stopOnSignals(running, {
-      info: (message) => console.log(`blog-server: ${message}`),
-      error: (message, error) => console.error(`blog-server: ${message}`, ...(error === undefined ? [] : [error])),
-    });
+    stopOnSignals(running, log);
     const { migrations, demo } = app.startup;
     if (migrations.length > 0) console.log(`blog-server: applied migrations ${migrations.join(', ')}`);
     if (demo && demo.usersCreated.length > 0) {
