@@ -122,7 +122,7 @@ export function createAccessLog(format: AccessLogFormat, options: AccessLogOptio
       // Taken now: a framework may rewrite `request.url` while routing, and a closed socket has no address.
       const address = clientAddressOf(request, trustProxy);
       const url = maskPasswords(request.url ?? '/');
-      response.once('close', () => {
+      response.on('close', () => {
         const now = Date.now();
         sink.write(formatLine(request, response, address, url, performance.now() - started, now), now);
       });
