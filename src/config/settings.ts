@@ -121,7 +121,7 @@ export const settings = {
     default: 'daily',
     description: '`daily`: the access log rotates itself at local midnight (and past `LOG_MAX_SIZE`) into `access.YYYY-MM-DD.log`, gzipped, kept `LOG_KEEP_DAYS`; `off`: logrotate or `deploy/split-logs.sh` renames it and sends SIGHUP',
   }),
-  LOG_MAX_SIZE: integer({ default: 0, min: 0, max: 2 ** 40, description: 'with `LOG_ROTATE=daily`, also rotate when the access log passes this many bytes; `0`: only daily' }),
+  LOG_MAX_SIZE: integer({ default: 0, min: 0, max: 1_000_000_000_000, description: 'with `LOG_ROTATE=daily`, also rotate when the access log passes this many bytes (`104857600`: 100 MiB); `0`: only daily' }),
   LOG_KEEP_DAYS: integer({ default: 14, min: 0, max: 100_000, description: 'with `LOG_ROTATE=daily`, rotated access logs of older days are removed; `0` keeps them all' }),
   NODE_APP_INSTANCE: optionalText({
     description: 'set by PM2 in cluster mode: each process writes its own `access.<instance>.log` (and `blog-server.<instance>.pid`)',

@@ -185,6 +185,8 @@ export class LogFile {
     if (reason === 'daily') {
       this.#periodStart = at;
       this.#nextMidnight = nextLocalMidnight(at);
+      // A day without a line leaves no file (the midnight timer of a quiet server).
+      if (this.#bytes === 0 && this.#switchesPending === 0) return;
     }
     // The lines counted so far go to the old file; whatever comes from now on counts for the new one.
     this.#bytes = 0;
