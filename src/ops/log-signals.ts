@@ -55,13 +55,13 @@ export interface HangupWatch {
 }
 
 /**
- * On SIGHUP reopens the app's log files; with a `pidFile` directory writes the PID file there and
- * removes it when the process exits.
+ * Writes the PID file in `logDir` (removed when the process exits) and reopens the app's log files on
+ * SIGHUP. Only for a server that logs to files: on a terminal, SIGHUP (the terminal closed) must still
+ * end the process.
  */
-export function reopenLogsOnHangup(app: Reopenable, log: HangupLog, pidFile?: { logDir: string; instance: string | undefined }): HangupWatch {
-  const path = pidFile === undefined ? undefined : writePidFile(pidFile.logDir, pidFile.instance);
+export function reopenLogsOnHangup(app: Reopenable, log: HangupLog, pidFile: { logDir: string; instance: string | undefined }): HangupWatch {
+  const path = writePidFile(pidFile.logDir, pidFile.instance);
   const removePidFile = () => {
-    if (path === undefined) return;
     try {
       if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
     } catch {

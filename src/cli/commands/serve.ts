@@ -18,8 +18,8 @@ export const serveCommand: Command = {
     };
     const app = await createApp(config);
     const running = await (async () => {
-      // SIGHUP reopens the access log (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
-      reopenLogsOnHangup(app, log, config.accessLog === 'combined' ? { logDir: config.logDir, instance: config.logRotation.instance } : undefined);
+      // SIGHUP reopens the access log file (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
+      if (config.accessLog === 'combined') reopenLogsOnHangup(app, log, { logDir: config.logDir, instance: config.logRotation.instance });
       return listen(app, config.port, config.host);
     })().catch(async (error: unknown) => {
       await app.close();
