@@ -3,7 +3,9 @@
  * one. Lines are appended to a string in memory and handed to sonic-boom (pino's writer: queueing
  * while a write is in flight, partial writes, EAGAIN, reopen) in batches: when the batch reaches
  * `batchBytes`, or `flushIntervalMs` after its first line, so a quiet server's lines reach the file
- * soon. A crash (kill -9) loses at most the batch not handed over yet plus the write in flight: the
+ * soon. (The batch is ours rather than sonic-boom's `minLength` + `periodicFlush`: those write an empty
+ * chunk every period even when idle, and leave a remainder below `minLength` queued behind an
+ * in-flight write until the next flush.) A crash (kill -9) loses at most the batch not handed over yet plus the write in flight: the
  * lines of the last `flushIntervalMs`. `close()` writes everything and closes the file; an `exit` of
  * the process without it writes the batch synchronously.
  *
