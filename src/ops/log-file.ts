@@ -5,9 +5,9 @@
  * `batchBytes`, or `flushIntervalMs` after its first line, so a quiet server's lines reach the file
  * soon. (The batch is ours rather than sonic-boom's `minLength` + `periodicFlush`: those write an empty
  * chunk every period even when idle, and leave a remainder below `minLength` queued behind an
- * in-flight write until the next flush.) A crash (kill -9) loses at most the batch not handed over yet plus the write in flight: the
- * lines of the last `flushIntervalMs`. `close()` writes everything and closes the file; an `exit` of
- * the process without it writes the batch synchronously.
+ * in-flight write until the next flush.) A crash (kill -9) loses at most the batch not handed over
+ * yet plus the write in flight: the lines of the last `flushIntervalMs`. `close()` writes everything
+ * and closes the file; an `exit` of the process without it writes the batch synchronously.
  *
  * Rotation (at local midnight with `rotate: 'daily'`, and when the file passes `maxBytes`) and
  * `reopen()` (SIGHUP, after logrotate or deploy/split-logs.sh renamed the file) work the same way,
