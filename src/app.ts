@@ -19,6 +19,7 @@ import type { Services } from './http/route.ts';
 import { apiRoutes } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createAppLog, toAppLog, type AppLog, type LogFunction } from './ops/app-log.ts';
+import { LogFile } from './ops/log-file.ts';
 import { createLoginLimiter } from './security/login-limiter.ts';
 import { redisLimiterFactory } from './security/redis-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
@@ -36,6 +37,8 @@ export interface App {
   readonly services: Services;
   /** What `createApp` did at start: migrations applied, demo data created. */
   readonly startup: { migrations: string[]; demo: DemoResult | undefined };
+  /** Reopens the access log file (SIGHUP, after logrotate or deploy/split-logs.sh renamed it). */
+  reopenLogs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -124,8 +127,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
   });
   const engine = await orClose(() => engineNamed(config.engine), opened);
-  const accessLog = await orClose(() => createAccessLog(config.accessLog, config.logDir), opened);
-  opened.push(() => accessLog.close());
+  const { rotate, maxBytes, keepDays, instance } = config.logRotation;
+  const accessLogFile = config.accessLog !== 'combined' ? undefined
+    : await orClose(() => new LogFile({ dir: config.logDir, base: 'access', instance, rotate, maxBytes, keepDays, onError: (message, error) => log(message, error) }), opened);
+  if (accessLogFile) opened.push(() => accessLogFile.close());
+  const accessLog = createAccessLog(config.accessLog, { trustProxy: config.trustProxy, ...(accessLogFile ? { sink: accessLogFile } : {}) });
   const listener = accessLog.wrap(engine({ api, staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }) }));
 
   let closing: Promise<void> | undefined;
@@ -135,6 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     storage,
     services,
     startup: { migrations, demo },
+    reopenLogs: async () => accessLogFile?.reopen(),
     close() {
       closing ??= (async () => {
         for (const close of opened.reverse()) await close();

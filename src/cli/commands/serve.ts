@@ -2,6 +2,7 @@
 import { createApp } from '../../app.ts';
 import { createAppLog } from '../../ops/app-log.ts';
 import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
+import { reopenLogsOnHangup } from '../../ops/log-signals.ts';
 import { exitOnUncaughtErrors } from '../../ops/process-errors.ts';
 import { listen } from '../../server.ts';
 import type { Command } from './command.ts';
@@ -18,7 +19,11 @@ export const serveCommand: Command = {
     exitOnUncaughtErrors(log);
     log.info(`starting (pid ${process.pid}, node ${process.version}, ${config.env})`);
     const app = await createApp(config, { log });
-    const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
+    const running = await (async () => {
+      // SIGHUP reopens the access log file (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
+      if (config.accessLog === 'combined') reopenLogsOnHangup(app, log, { logDir: config.logDir, instance: config.logRotation.instance });
+      return listen(app, config.port, config.host);
+    })().catch(async (error: unknown) => {
       await app.close();
       throw error;
     });
