@@ -100,7 +100,7 @@ export interface EngineEntry {
 
 /**
  * (a) every detail read against the raw ceiling; (b, c) each engine's detail against its bare app,
- * target 85 %; (d) one list page at 100k against 1k, target 80 %; the cost of the combined access log;
+ * target 85 %; (d) one list page at 100k against 1k, target 80 %; the cost of the combined access log, target 95 %;
  * each teaching engine's detail and list against the framework it imitates, without a target.
  */
 export function computeRatios(rows: readonly Row[], engines: readonly EngineEntry[]): Ratio[] {
@@ -135,7 +135,8 @@ export function computeRatios(rows: readonly Row[], engines: readonly EngineEntr
   for (const row of rows) {
     const engine = /^(.+)\+(\w+)-log$/.exec(row.server)?.[1];
     if (engine === undefined || row.endpoint !== 'detail') continue;
-    ratios.push(compare(`${row.server} detail ÷ ${engine} detail (access-log cost)`, row, find(rows, engine, 'detail', row.dataset), undefined));
+    // Issue 12: writing the combined access log costs at most 5 % of detail throughput.
+    ratios.push(compare(`${row.server} detail ÷ ${engine} detail (access-log cost)`, row, find(rows, engine, 'detail', row.dataset), 0.95));
   }
   return ratios;
 }

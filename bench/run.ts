@@ -13,6 +13,7 @@ import { maskUrl } from '../src/connections/mask-url.ts';
 import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
+import { deploySelection, runDeployBench } from './deploy.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { imitatedBy, referenceOf, type RunContext } from './lineup.ts';
 import { LOGS_TOKEN, runLogAnalysisBench } from './log-analysis.ts';
@@ -94,21 +95,23 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
 
-  // The log-analysis benchmark runs after the HTTP ones; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
+  // The log-analysis benchmark runs after the others; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
   const only = options.only.filter((token) => token !== LOGS_TOKEN);
   const logs = options.only.length === 0 || only.length < options.only.length;
   if (options.only.length > 0 && only.length === 0) return runLogAnalysisBench({ root, cli: await ensureBuilt(root), tmpDir, rounds: options.rounds });
   const backend = backendFor(options.databaseUrl, tmpDir);
   const engines = ENGINE_NAMES.map((engine) => ({ engine, reference: referenceOf(engine, backend.kind)?.name, imitates: imitatedBy(engine) }));
-  const steps = filterPlan(fullPlan(ENGINE_NAMES, backend.kind), only);
-  if (steps.length === 0) throw new PlanError('BENCH_ONLY leaves nothing to measure');
+  // BENCH_ONLY=deploy selects the deployment benchmark (bench/deploy.ts); other tokens filter the plan.
+  const { deploy, planOnly } = deploySelection(only);
+  const steps = planOnly === undefined ? [] : filterPlan(fullPlan(ENGINE_NAMES, backend.kind), planOnly);
+  if (steps.length === 0 && !deploy) throw new PlanError('BENCH_ONLY leaves nothing to measure');
   const sessions = options.redisUrl ? `Redis at ${maskUrl(options.redisUrl)}` : 'SQLite file in the temp dir';
   console.log(`bench: ${machineLine()}\nbench: backend ${backend.description}; sessions ${sessions}; engines ${ENGINE_NAMES.join(', ')}`);
 
   const cli = await ensureBuilt(root);
   const context: RunContext = { root, cli, tmpDir, redisUrl: options.redisUrl };
   const seeded = new Map<DatasetName, SeededDatabase>();
-  for (const dataset of datasetNames.filter((name) => steps.some((step) => step.dataset === name))) {
+  for (const dataset of datasetNames.filter((name) => steps.some((step) => step.dataset === name) || (deploy && name === '100k'))) {
     const started = Date.now();
     const url = await backend.create(dataset);
     seeded.set(dataset, await seedDatabase(url, datasetSizes[dataset], { cli, tmpDir }));
@@ -127,6 +130,9 @@ async function main(): Promise<number> {
       }
     }
   }
+  const deployDatabase = seeded.get('100k');
+  const deployed = deploy && deployDatabase ? await runDeployBench(deployDatabase, context, loadFor('read', options)) : { section: '', failed: false };
+  const deploySection = deployed.section;
   const rows = mergeRounds(rounds.flat());
   // A ratio compares rows measured minutes apart at most: take it within each round, then the median.
   const ratios = medianRatios(rounds.map((roundRows) => computeRatios(roundRows, engines)));
@@ -141,12 +147,12 @@ async function main(): Promise<number> {
   }, rows, ratios);
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.md'), report);
-  console.log(`\n${report}\nbench: written to bench/results/latest.md`);
+  writeFileSync(join(resultsDir, 'latest.md'), `${report}\n${deploySection}`);
+  console.log(`\n${report}\n${deploySection}\nbench: written to bench/results/latest.md`);
   const failed = ratios.filter((ratio) => verdict(ratio) === 'FAIL').map((ratio) => ratio.name);
   if (failed.length > 0) console.log(`bench: below target (a measurement, not a harness failure): ${failed.join('; ')}`);
   const logsCode = logs ? await runLogAnalysisBench({ root, cli, tmpDir, rounds: options.rounds }) : 0;
-  return rows.some((row) => row.problem !== undefined) || logsCode !== 0 ? 1 : 0;
+  return rows.some((row) => row.problem !== undefined) || deployed.failed || logsCode !== 0 ? 1 : 0;
 }
 
 let interrupted = false;

@@ -14,10 +14,12 @@ import { UserService } from './core/user-service.ts';
 import { engineNamed } from './engines/index.ts';
 import { createAccessLog } from './http/access-log.ts';
 import { createApi } from './http/api.ts';
-import { logToConsole, type ErrorLogger } from './http/envelope.ts';
+import type { ErrorLogger } from './http/envelope.ts';
 import type { Services } from './http/route.ts';
 import { apiRoutes } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
+import { createAppLog, toAppLog, type AppLog, type LogFunction } from './ops/app-log.ts';
+import { LogFile } from './ops/log-file.ts';
 import { createLoginLimiter } from './security/login-limiter.ts';
 import { redisLimiterFactory } from './security/redis-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
@@ -35,11 +37,14 @@ export interface App {
   readonly services: Services;
   /** What `createApp` did at start: migrations applied, demo data created. */
   readonly startup: { migrations: string[]; demo: DemoResult | undefined };
+  /** Reopens the access log file (SIGHUP, after logrotate or deploy/split-logs.sh renamed it). */
+  reopenLogs(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
-  log?: ErrorLogger;
+  /** Where events and problems are reported. @default the app log on stdout/stderr (src/ops/app-log.ts) */
+  log?: AppLog | LogFunction;
   /** Replaces the configured session store (tests). */
   sessionStore?: SessionStore;
   /** Replaces the configured login limiter (tests). */
@@ -47,12 +52,12 @@ export interface AppOptions {
 }
 
 /** The configured session store; Redis sessions use the app's one Redis client, under `<prefix>sess:`. */
-function createSessionStore(config: Config, redis: SharedRedis | undefined): SessionStore {
+function createSessionStore(config: Config, redis: SharedRedis | undefined, appLog: AppLog): SessionStore {
   switch (config.session.store) {
     case 'memory':
       return new MemorySessionStore();
     case 'sqlite':
-      return new SqliteSessionStore({ path: config.session.databasePath, busyTimeoutMs: defaults.sessionSqliteBusyTimeoutMs, purgeIntervalMs: config.session.purgeIntervalMs });
+      return new SqliteSessionStore({ path: config.session.databasePath, busyTimeoutMs: defaults.sessionSqliteBusyTimeoutMs, purgeIntervalMs: config.session.purgeIntervalMs, log: appLog });
     case 'redis':
       if (!redis) throw new Error('SESSION_STORE: redis sessions need REDIS_URL');
       return new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });
@@ -70,7 +75,9 @@ async function orClose<T>(step: () => Promise<T> | T, opened: (() => Promise<voi
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? logToConsole;
+  const appLog = options.log === undefined ? createAppLog() : toAppLog(options.log);
+  // What failed requests report (the envelope's shape): error records.
+  const log: ErrorLogger = (message, error) => appLog.error(message, error);
   const opened: (() => Promise<void>)[] = [];
 
   const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
@@ -79,9 +86,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // One Redis client for sessions and the login limiter, closed after both (`opened` closes in reverse).
   const redisUrl = config.redisUrl;
-  const redis = redisUrl === undefined ? undefined : await orClose(() => connectRedis(redisUrl, { commandTimeoutMs: config.session.storeTimeoutMs, log: (message, error) => log(message, error ?? '') }), opened);
+  const redis = redisUrl === undefined ? undefined : await orClose(() => connectRedis(redisUrl, { commandTimeoutMs: config.session.storeTimeoutMs, log: appLog }), opened);
   if (redis) opened.push(() => redis.close());
-  const store = options.sessionStore ?? (await orClose(() => createSessionStore(config, redis), opened));
+  const store = options.sessionStore ?? (await orClose(() => createSessionStore(config, redis, appLog), opened));
   const sessions = new Sessions(store, {
     secret: config.session.secret,
     ttlSeconds: config.session.ttlSeconds,
@@ -120,8 +127,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
   });
   const engine = await orClose(() => engineNamed(config.engine), opened);
-  const accessLog = await orClose(() => createAccessLog(config.accessLog, config.logDir), opened);
-  opened.push(() => accessLog.close());
+  const { rotate, maxBytes, keepDays, instance } = config.logRotation;
+  const accessLogFile = config.accessLog !== 'combined' ? undefined
+    : await orClose(() => new LogFile({ dir: config.logDir, base: 'access', instance, rotate, maxBytes, keepDays, onError: (message, error) => log(message, error) }), opened);
+  if (accessLogFile) opened.push(() => accessLogFile.close());
+  const accessLog = createAccessLog(config.accessLog, { trustProxy: config.trustProxy, ...(accessLogFile ? { sink: accessLogFile } : {}) });
   const listener = accessLog.wrap(engine({ api, staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }) }));
 
   let closing: Promise<void> | undefined;
@@ -131,6 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     storage,
     services,
     startup: { migrations, demo },
+    reopenLogs: async () => accessLogFile?.reopen(),
     close() {
       closing ??= (async () => {
         for (const close of opened.reverse()) await close();

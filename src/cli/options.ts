@@ -24,7 +24,7 @@ export function optionsOf(command: Command): ParseOptions {
     const { flag, short } = optionOf(name);
     options[flag] = short === undefined ? { type: 'string' } : { type: 'string', short };
   }
-  for (const [flag, { type }] of Object.entries(command.options ?? {})) options[flag] = { type };
+  for (const [flag, { type, multiple }] of Object.entries(command.options ?? {})) options[flag] = multiple === true ? { type, multiple } : { type };
   return options;
 }
 
@@ -43,12 +43,13 @@ export function configFor(command: Command, values: OptionValues): Config {
   return loadConfig({ overrides });
 }
 
-/** The values of the command's own options, without the settings' and `--help`. */
-export function ownValues(command: Command, values: OptionValues): Record<string, string | boolean | undefined> {
-  const own: Record<string, string | boolean | undefined> = {};
-  for (const flag of Object.keys(command.options ?? {})) {
+/** The values of the command's own options, without the settings' and `--help`; a `multiple` one's as a list. */
+export function ownValues(command: Command, values: OptionValues): Record<string, string | boolean | readonly string[] | undefined> {
+  const own: Record<string, string | boolean | readonly string[] | undefined> = {};
+  for (const [flag, { multiple }] of Object.entries(command.options ?? {})) {
     const value = values[flag];
-    own[flag] = Array.isArray(value) ? value.at(-1) : value;
+    if (multiple === true) own[flag] = Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+    else own[flag] = Array.isArray(value) ? value.at(-1) : value;
   }
   return own;
 }

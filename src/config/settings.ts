@@ -18,6 +18,8 @@ export const SESSION_STORES = ['sqlite', 'memory', 'redis'] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 export const ACCESS_LOG_FORMATS = ['dev', 'combined', 'off'] as const;
 export type AccessLogFormat = (typeof ACCESS_LOG_FORMATS)[number];
+export const LOG_ROTATIONS = ['daily', 'off'] as const;
+export type LogRotationKind = (typeof LOG_ROTATIONS)[number];
 
 /** The package root, where `dist/web` lives whatever the working directory. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -114,6 +116,17 @@ export const settings = {
     description: '`dev` (concise, stdout), `combined` (Apache combined + response time, into `LOG_DIR/access.log`), `off`',
   }),
   LOG_DIR: path({ default: './logs', description: 'where the combined access log goes' }),
+  LOG_ROTATE: choice(LOG_ROTATIONS, {
+    noun: 'log rotation',
+    default: 'daily',
+    description: '`daily`: the access log rotates itself at local midnight (and past `LOG_MAX_SIZE`) into `access.YYYY-MM-DD.log`, gzipped, kept `LOG_KEEP_DAYS`; `off`: logrotate or `deploy/split-logs.sh` renames it and sends SIGHUP',
+  }),
+  LOG_MAX_SIZE: integer({ default: 0, min: 0, max: 1_000_000_000_000, description: 'with `LOG_ROTATE=daily`, also rotate when the access log passes this many bytes (`104857600`: 100 MiB); `0`: only daily' }),
+  LOG_KEEP_DAYS: integer({ default: 14, min: 0, max: 100_000, description: 'with `LOG_ROTATE=daily`, rotated access logs of older days are removed; `0` keeps them all' }),
+  NODE_APP_INSTANCE: optionalText({
+    description: 'set by PM2 in cluster mode: each process writes its own `access.<instance>.log` (and `blog-server.<instance>.pid`)',
+    check: (instance) => (instance === undefined || /^\d{1,6}$/.test(instance) ? undefined : `expected a PM2 instance number, got "${instance}"`),
+  }),
   WEB_DIR: path({ default: derived('`dist/web` of the package', () => join(packageRoot, 'dist', 'web')), description: 'the built pages served at `/`' }),
   SHUTDOWN_TIMEOUT: integer({ default: 10_000, min: 0, max: 10 * 60 * 1000, description: 'ms that in-flight requests get to finish on SIGINT/SIGTERM' }),
   DEMO_DATA: flag({ default: true, description: 'create the demo users and posts on an empty database (never in production)' }),

@@ -25,8 +25,14 @@ export interface RedisOptions {
   /** Overrides the `?prefix=` of the URL. */
   prefix?: string;
   bootTimeoutMs?: number;
-  /** Where connection losses (with their error) and recoveries are reported. @default console.error */
-  log?: (message: string, error?: unknown) => void;
+  /** Where connection losses (warn, with their error) and recoveries (info) are reported: the app log. */
+  log: RedisLog;
+}
+
+/** The part of the app log (src/ops/app-log.ts) the client reports to. */
+export interface RedisLog {
+  info(message: string): void;
+  warn(message: string, error?: unknown): void;
 }
 
 export interface SharedRedis {
@@ -58,7 +64,7 @@ export function reconnectDelay(retries: number): number {
  */
 export async function connectRedis(url: string, options: RedisOptions): Promise<SharedRedis> {
   const target = parseRedisUrl(url);
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const { log } = options;
   const bootTimeoutMs = options.bootTimeoutMs ?? redisDefaults.bootTimeoutMs;
   const client: RedisClient = createClient({
     url: target.url,
@@ -80,12 +86,12 @@ export async function connectRedis(url: string, options: RedisOptions): Promise<
   client.on('error', (error: unknown) => {
     lastError = error;
     // One line per outage, not one per reconnect attempt; failures at boot are reported by the deadline.
-    if (up) log(`redis ${target.displayUrl}: connection lost (${describeError(error)}); reconnecting`, error);
+    if (up) log.warn(`redis ${target.displayUrl}: connection lost (${describeError(error)}); reconnecting`, error);
     outage ||= up;
     up = false;
   });
   client.on('ready', () => {
-    if (outage) log(`redis ${target.displayUrl}: connected again`);
+    if (outage) log.info(`redis ${target.displayUrl}: connected again`);
     up = true;
     outage = false;
   });

@@ -29,11 +29,10 @@ export function documentResponse(contentType: string, text: string, headers?: Re
   return { status: 200, headers: { 'Content-Type': contentType, ...headers }, body: text };
 }
 
+/** Where a failed request reports its cause: the app log's error records (src/ops/app-log.ts). */
 export type ErrorLogger = (message: string, error: unknown) => void;
 
-export const logToConsole: ErrorLogger = (message, error) => console.error(message, error);
-
-export function renderError(error: unknown, log: ErrorLogger = logToConsole): ApiResponse {
+export function renderError(error: unknown, log: ErrorLogger): ApiResponse {
   if (error instanceof BlogError) {
     if (error.status >= 500) log(`${error.code}:`, error.cause ?? error);
     return {

@@ -37,31 +37,34 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** For HTML and anything else unhashed: cache, but ask the server (ETag) before each use. */
 export const REVALIDATE_CACHE_CONTROL = 'no-cache';
 
-// The build names hashed files assets/<name>-<10 hex digits>.<ext> (scripts/build-web.mjs).
-const HASHED_ASSET = /^\/assets\/[^/]+-[0-9a-f]{10}\.[a-z0-9]+$/;
-const HTML_PATH = /(?:\/|\.html?|\/[^/.]+)$/;
-// mrmime gives no charset for these; say it rather than let a browser guess.
-const TEXT_TYPES: Record<string, string> = {
+/** Sent with every file served, whatever its kind. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+/** The build names hashed files assets/<name>-<10 hex digits>.<ext> (scripts/build-web.mjs); nginx's config uses the same pattern. */
+export const HASHED_ASSET = /^\/assets\/[^/]+-[0-9a-f]{10}\.[a-z0-9]+$/;
+/** The paths of pages: `/`, `*.html`, and names without an extension (`/detail` is detail.html). */
+export const HTML_PATH = /(?:\/|\.html?|\/[^/.]+)$/;
+/**
+ * The Content-Type of each kind of file the build makes, charset included (mrmime gives none for
+ * JS and CSS; a browser should not have to guess). nginx's config lists the same types.
+ */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
 
 function headersFor(pathname: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
-  };
-  if (HASHED_ASSET.test(pathname)) {
-    headers['Cache-Control'] = IMMUTABLE_CACHE_CONTROL;
-  } else {
-    headers['Cache-Control'] = REVALIDATE_CACHE_CONTROL;
-  }
-  if (HTML_PATH.test(pathname)) {
-    headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
-  }
-  const extension = /\.[a-z0-9]+$/.exec(pathname)?.[0];
-  const textType = extension === undefined ? undefined : TEXT_TYPES[extension];
-  if (textType !== undefined) headers['Content-Type'] = textType;
+  const headers: Record<string, string> = { ...SECURITY_HEADERS };
+  headers['Cache-Control'] = HASHED_ASSET.test(pathname) ? IMMUTABLE_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL;
+  const isPage = HTML_PATH.test(pathname);
+  if (isPage) headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+  const extension = isPage ? '.html' : /\.[a-z0-9]+$/.exec(pathname)?.[0];
+  const contentType = extension === undefined ? undefined : CONTENT_TYPES[extension];
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
   return headers;
 }
 

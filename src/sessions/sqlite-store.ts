@@ -14,6 +14,8 @@ export interface SqliteSessionStoreOptions {
   path: string;
   busyTimeoutMs: number;
   purgeIntervalMs: number;
+  /** Where a skipped purge is reported: the app log (src/ops/app-log.ts). */
+  log: { warn(message: string, error?: unknown): void };
 }
 
 export class SqliteSessionStore implements SessionStore {
@@ -23,8 +25,10 @@ export class SqliteSessionStore implements SessionStore {
   readonly #delete: SqliteDatabase.Statement<[string]>;
   readonly #purge: SqliteDatabase.Statement<[number]>;
   readonly #timer: NodeJS.Timeout;
+  readonly #log: SqliteSessionStoreOptions['log'];
 
   constructor(options: SqliteSessionStoreOptions) {
+    this.#log = options.log;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.#database = new SqliteDatabase(options.path, { timeout: options.busyTimeoutMs });
     this.#database.pragma('journal_mode = WAL');
@@ -63,7 +67,7 @@ export class SqliteSessionStore implements SessionStore {
       return this.#purge.run(Date.now()).changes;
     } catch (error) {
       // Busy with another process's write: the next round will purge.
-      console.error('session purge failed:', error);
+      this.#log.warn('session purge skipped, the next round retries:', error);
       return 0;
     }
   }

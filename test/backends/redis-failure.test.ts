@@ -93,7 +93,7 @@ describe('the shared Redis client', { skip: skipUnless(['redis'], 'the Redis cli
   it('fails calls at once while Redis is away (no offline queue), and reconnects by itself', async () => {
     const prefix = await createRedisPrefix();
     const proxy = await TcpProxy.start(serviceAddress('redis'));
-    const redis = await connectRedis(proxy.route(prefix.url), { commandTimeoutMs: 5_000, log: () => {} });
+    const redis = await connectRedis(proxy.route(prefix.url), { commandTimeoutMs: 5_000, log: { info() {}, warn() {} } });
     try {
       const store = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });
       const user = { userId: 1, username: 'zhangsan', realname: '张三' };

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { connectRedis, parseRedisUrl, reconnectDelay, redisDefaults, type SharedRedis } from '../../src/connections/redis-client.ts';
+import { createAppLog } from '../../src/ops/app-log.ts';
 import { RedisSessionStore, defaultSessionPrefix } from '../../src/sessions/redis-store.ts';
 import type { SessionStore } from '../../src/sessions/session-store.ts';
 import { Client, assertEnvelope } from '../helpers/client.ts';
@@ -39,7 +40,7 @@ describe('Redis session store', { skip }, () => {
   let redis: SharedRedis | undefined;
   before(async () => {
     prefix = await createRedisPrefix();
-    redis = await connectRedis(prefix.url, { commandTimeoutMs: 2_000 });
+    redis = await connectRedis(prefix.url, { commandTimeoutMs: 2_000, log: createAppLog() });
   });
   after(async () => {
     await redis?.close();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { after, describe, it } from 'node:test';
+import { createAppLog } from '../../src/ops/app-log.ts';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase, skipUnless, withMariadb, withPostgres } from '../helpers/databases.ts';
@@ -46,7 +47,7 @@ describe('schema snapshots', () => {
 
   it('SQLite: a fresh session file', async () => {
     const path = join(directory, 'sessions.db');
-    await new SqliteSessionStore({ path, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000 }).close();
+    await new SqliteSessionStore({ path, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: createAppLog() }).close();
     const database = new SqliteDatabase(path, { readonly: true });
     try {
       assertSchemaSnapshot('sqlite-sessions', readSqliteSchema(database, 'session_migrations'), 'Schema of a fresh SQLite session file (test/backends/schema-snapshot.test.ts).');

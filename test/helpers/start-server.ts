@@ -16,6 +16,7 @@ import { afterEach } from 'node:test';
 import { inspect } from 'node:util';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { toAppLog, type AppLog, type LogLevel } from '../../src/ops/app-log.ts';
 import { listen } from '../../src/server.ts';
 
 export interface TestServerOptions {
@@ -36,8 +37,9 @@ export interface TestServerOptions {
   expectedLogs?: readonly RegExp[];
 }
 
-/** One line the app logged: its message and the error (or `''`) passed with it. */
+/** One record the app logged: its level, its message and the error (or `''`) passed with it. */
 export interface LogEntry {
+  level: LogLevel;
   message: string;
   error: unknown;
 }
@@ -108,9 +110,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logs: LogEntry[] = [];
   const expected: RegExp[] = [...(options.expectedLogs ?? [])];
   let checked = 0;
-  const log = (message: string, error: unknown) => {
-    logs.push({ message, error });
-    options.app?.log?.(message, error);
+  const forward = options.app?.log === undefined ? undefined : toAppLog(options.app.log);
+  const record = (level: LogLevel, message: string, error: unknown) => {
+    logs.push({ level, message, error: error ?? '' });
+    forward?.[level](message, error);
+  };
+  const log: AppLog = {
+    info: (message) => record('info', message, ''),
+    warn: (message, error) => record('warn', message, error),
+    error: (message, error) => record('error', message, error),
   };
   const boot = async () => {
     const app = await createApp(config, { ...options.app, log });

@@ -4,6 +4,9 @@ import { describe, it } from 'node:test';
 import { BlogError, errorCatalogue } from '../../src/core/errors.ts';
 import { renderError } from '../../src/http/envelope.ts';
 
+/** For failures that must not be logged (they are not 5xx). */
+const failOnLog = (message: string) => assert.fail(`logged ${message}`);
+
 describe('error catalogue', () => {
   it('pins every code with its status', () => {
     const statuses = Object.fromEntries(Object.entries(errorCatalogue).map(([code, entry]) => [code, entry.status]));
@@ -33,13 +36,13 @@ describe('error catalogue', () => {
 
 describe('renderError', () => {
   it('renders a business failure as HTTP 200 with errno -1', () => {
-    const response = renderError(new BlogError('BLOG_UPDATE_FAILED'));
+    const response = renderError(new BlogError('BLOG_UPDATE_FAILED'), failOnLog);
     assert.equal(response.status, 200);
     assert.deepEqual(JSON.parse(response.body), { errno: -1, message: '更新博客失败', code: 'BLOG_UPDATE_FAILED' });
   });
 
   it('adds the headers a failure implies', () => {
-    const response = renderError(new BlogError('TOO_MANY_LOGIN_ATTEMPTS', undefined, { headers: { 'Retry-After': '30' } }));
+    const response = renderError(new BlogError('TOO_MANY_LOGIN_ATTEMPTS', undefined, { headers: { 'Retry-After': '30' } }), failOnLog);
     assert.equal(response.status, 429);
     assert.equal(response.headers['Retry-After'], '30');
   });

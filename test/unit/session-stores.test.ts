@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { after, describe, it } from 'node:test';
 import type { SessionUser } from '../../src/core/session-user.ts';
+import { createAppLog } from '../../src/ops/app-log.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-store.ts';
 import type { SessionStore } from '../../src/sessions/session-store.ts';
 import { Sessions } from '../../src/sessions/sessions.ts';
@@ -15,7 +16,7 @@ import { runSessionStoreLifecycle } from '../helpers/session-store-lifecycle.ts'
 
 const directory = mkdtempSync(join(tmpdir(), 'blog-server-sessions-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
-const sqliteOptions = (path: string) => ({ path, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000 });
+const sqliteOptions = (path: string) => ({ path, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: createAppLog() });
 
 runSessionStoreLifecycle('memory', () => new MemorySessionStore());
 runSessionStoreLifecycle('sqlite', () => new SqliteSessionStore(sqliteOptions(join(directory, 'lifecycle.db'))));

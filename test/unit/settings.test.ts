@@ -37,7 +37,7 @@ describe('the table of settings', () => {
       SESSION_STORE: 'sqlite', SESSION_DB: '/srv/blog/data/sessions.db', SESSION_TTL: 86_400, SESSION_COOKIE: 'blog_sid',
       SESSION_STORE_TIMEOUT: 2_000, COOKIE_SECURE: false, REDIS_URL: undefined, COURSE_PASSWORD_SECRET: undefined,
       LOGIN_MAX_FAILURES: 10, LOGIN_MAX_FAILURES_PER_ADDRESS: 100, LOGIN_WINDOW: 900, UNSAFE_GET_LOGIN: false, TRUST_PROXY: false,
-      ACCESS_LOG: 'dev', LOG_DIR: '/srv/blog/logs', WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
+      ACCESS_LOG: 'dev', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
     });
     // Written back as text, every default reads as itself.
     for (const name of names) {
@@ -75,6 +75,10 @@ describe('the table of settings', () => {
     assert.throws(() => read({ REDIS_URL: 'http://user:s3cret@cache:6379' }), { message: 'REDIS_URL: expected a redis:// or rediss:// URL, got a "http:" URL' });
     assert.equal(read({ LOG_DIR: 'var/log' }).LOG_DIR, '/srv/blog/var/log');
     assert.equal(read({ LOG_DIR: '/abs' }).LOG_DIR, '/abs');
+    assert.throws(() => read({ LOG_ROTATE: 'weekly' }), /^ConfigError: LOG_ROTATE: unknown log rotation "weekly" \(choose daily, off\)$/);
+    assert.equal(read({ NODE_APP_INSTANCE: '3' }).NODE_APP_INSTANCE, '3');
+    // The instance becomes part of file names: nothing but a number.
+    assert.throws(() => read({ NODE_APP_INSTANCE: '../x' }), /^ConfigError: NODE_APP_INSTANCE: expected a PM2 instance number, got "..\/x"$/);
     assert.equal(read({ PORT: '', ENGINE: '' }).PORT, 8000);
   });
 

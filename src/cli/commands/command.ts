@@ -10,14 +10,16 @@ export interface OwnOption {
   readonly type: 'string' | 'boolean';
   /** The placeholder of its value in help: `name` for `--realname <name>`. */
   readonly value?: string;
+  /** May be given several times; its value is then the list, in order (`--upstream a --upstream b`). */
+  readonly multiple?: boolean;
   readonly description: string;
 }
 
 export interface CommandInput {
   /** The positionals after the command's name (`user add alice` → `add`, `alice`). */
   readonly args: readonly string[];
-  /** The values of the command's own options. */
-  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  /** The values of the command's own options; a list for a `multiple` one. */
+  readonly options: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   /** The configuration: environment and `.env`, overridden by the setting options given; throws ConfigError. */
   config(): Config;
 }

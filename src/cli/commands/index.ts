@@ -2,6 +2,7 @@
 import { unknownCommand } from '../help-text.ts';
 import type { Command } from './command.ts';
 import { demoCommand } from './demo.ts';
+import { deployCommand } from './deploy.ts';
 import { helpCommand } from './help.ts';
 import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
@@ -13,6 +14,7 @@ export const commands = {
   migrate: migrateCommand,
   user: userCommand,
   demo: demoCommand,
+  deploy: deployCommand,
   logs: logsCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;

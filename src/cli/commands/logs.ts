@@ -11,7 +11,7 @@ import { UsageError, type Command } from './command.ts';
 
 const MAX_TOP = 1_000;
 
-function topOption(value: string | boolean | undefined): number {
+function topOption(value: string | boolean | readonly string[] | undefined): number {
   if (typeof value !== 'string') return 10;
   const top = Number(value);
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw new UsageError(`blog-server: --top: expected a whole number from 1 to ${MAX_TOP}, got "${value}"`);

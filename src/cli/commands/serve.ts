@@ -1,4 +1,8 @@
 /** `blog-server serve`: opens the app, listens, and stops gracefully on SIGINT/SIGTERM. */
+import { createAppLog } from '../../ops/app-log.ts';
+import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
+import { reopenLogsOnHangup } from '../../ops/log-signals.ts';
+import { exitOnUncaughtErrors } from '../../ops/process-errors.ts';
 import type { Command } from './command.ts';
 
 export const serveCommand: Command = {
@@ -8,23 +12,34 @@ export const serveCommand: Command = {
   about: 'Every other setting comes from the environment or ./.env (README.md, "Configuration").\nOn SIGINT/SIGTERM in-flight requests finish (up to SHUTDOWN_TIMEOUT); a second signal exits at once.',
   async run({ config: configure }) {
     const config = configure();
+    // One record per event on stdout (info) / stderr (warn, error): PM2's out and error files.
+    const log = createAppLog();
+    exitOnUncaughtErrors(log);
+    log.info(`starting (pid ${process.pid}, node ${process.version}, ${config.env})`);
     // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
-    const [{ createApp }, { stopOnSignals }, { listen }] = await Promise.all([import('../../app.ts'), import('../../ops/graceful-shutdown.ts'), import('../../server.ts')]);
-    const app = await createApp(config);
-    const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
+    const [{ createApp }, { listen }] = await Promise.all([import('../../app.ts'), import('../../server.ts')]);
+    const app = await createApp(config, { log });
+    const running = await (async () => {
+      // SIGHUP reopens the access log file (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
+      if (config.accessLog === 'combined') reopenLogsOnHangup(app, log, { logDir: config.logDir, instance: config.logRotation.instance });
+      return listen(app, config.port, config.host);
+    })().catch(async (error: unknown) => {
       await app.close();
       throw error;
     });
     // Before saying it listens: whoever reacts to that line with a signal gets a graceful stop.
-    stopOnSignals(running, {
-      info: (message) => console.log(`blog-server: ${message}`),
-      error: (message, error) => console.error(`blog-server: ${message}`, ...(error === undefined ? [] : [error])),
-    });
+    const stopped = {
+      close: async () => {
+        await running.close();
+        log.info('stopped: in-flight requests finished, connections closed');
+      },
+    };
+    stopOnSignals(stopped, log);
     const { migrations, demo } = app.startup;
-    if (migrations.length > 0) console.log(`blog-server: applied migrations ${migrations.join(', ')}`);
+    if (migrations.length > 0) log.info(`applied migrations ${migrations.join(', ')}`);
     if (demo && demo.usersCreated.length > 0) {
-      console.log(`blog-server: empty database, created demo users ${demo.usersCreated.join(', ')} (password 123) and ${demo.postsCreated} posts`);
+      log.info(`empty database, created demo users ${demo.usersCreated.join(', ')} (password 123) and ${demo.postsCreated} posts`);
     }
-    console.log(`blog-server: listening on ${running.url} (engine ${config.engine}, ${app.storage.dialect.name} ${app.storage.dialect.displayUrl}, sessions ${config.session.store}, ${config.env})`);
+    log.info(`listening on ${running.url} (engine ${config.engine}, ${app.storage.dialect.name} ${app.storage.dialect.displayUrl}, sessions ${config.session.store}, ${config.env})`);
   },
 };
