@@ -1,6 +1,7 @@
 /** `blog-server serve`: opens the app, listens, and stops gracefully on SIGINT/SIGTERM. */
 import { createApp } from '../../app.ts';
 import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
+import { refuseUnsharedState, signalReady } from '../../ops/process-manager.ts';
 import { listen } from '../../server.ts';
 import type { Command } from './command.ts';
 
@@ -11,6 +12,7 @@ export const serveCommand: Command = {
   about: 'Every other setting comes from the environment or ./.env (README.md, "Configuration").\nOn SIGINT/SIGTERM in-flight requests finish (up to SHUTDOWN_TIMEOUT); a second signal exits at once.',
   async run({ config: configure }) {
     const config = configure();
+    refuseUnsharedState(config);
     const app = await createApp(config);
     const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
       await app.close();
@@ -27,5 +29,7 @@ export const serveCommand: Command = {
       console.log(`blog-server: empty database, created demo users ${demo.usersCreated.join(', ')} (password 123) and ${demo.postsCreated} posts`);
     }
     console.log(`blog-server: listening on ${running.url} (engine ${config.engine}, ${app.storage.dialect.name} ${app.storage.dialect.displayUrl}, sessions ${config.session.store}, ${config.env})`);
+    // Listening, with the database migrated and the session store connected: PM2 may send traffic (wait_ready).
+    signalReady();
   },
 };
