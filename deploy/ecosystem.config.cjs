@@ -25,7 +25,7 @@ function instances() {
   return count;
 }
 
-// SHUTDOWN_TIMEOUT's default in src/config/settings.ts (test/deploy/ecosystem.test.ts keeps them equal).
+// SHUTDOWN_TIMEOUT's default in src/config/settings.ts (test/deploy/ecosystem.test.ts fails unless kill_timeout is above it).
 const shutdownTimeoutDefaultMs = 10_000;
 // A value the app refuses stops the worker with its message; here it falls back to the default.
 const shutdownTimeoutMs = Number(setting('SHUTDOWN_TIMEOUT')) || shutdownTimeoutDefaultMs;

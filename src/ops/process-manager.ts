@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { ConfigError, type Config } from '../config/config.ts';
+import type { Stoppable } from './graceful-shutdown.ts';
 
 type Variables = Readonly<Record<string, string | undefined>>;
 
@@ -57,4 +58,34 @@ export function refuseUnsharedState(config: Config, env: Variables = process.env
  */
 export function signalReady(): void {
   if (process.send !== undefined && process.connected) process.send('ready');
+}
+
+/** How long a stopping worker waits for the cluster primary's answer before exiting anyway, ms. */
+const leaveTimeoutMs = 2_000;
+
+/**
+ * A worker of node:cluster that stops: waits until the primary has stopped handing it connections.
+ * The primary passes each new connection to a worker and keeps it until the worker answers; one
+ * passed just as the worker closed its server is answered "not accepted" and goes to another worker
+ * — if the worker is still there to read it. A worker that exits first leaves that connection
+ * open in the primary with nobody to answer it: the client hangs (seen under `pm2 reload`).
+ * `worker.disconnect()` asks the primary for an acknowledgement, which arrives after every
+ * connection it sent before, so exiting after it loses none. Outside a cluster: nothing to do.
+ */
+export async function leaveCluster(): Promise<void> {
+  const worker = cluster.worker;
+  if (worker === undefined || !worker.isConnected()) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, leaveTimeoutMs);
+    worker.once('disconnect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.disconnect();
+  });
+}
+
+/** `running`, whose `close()` also leaves the cluster (see `leaveCluster`) once it has drained and closed. */
+export function leavingClusterOnClose(running: Stoppable): Stoppable {
+  return { close: () => running.close().then(leaveCluster) };
 }

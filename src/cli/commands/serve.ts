@@ -1,7 +1,7 @@
 /** `blog-server serve`: opens the app, listens, and stops gracefully on SIGINT/SIGTERM. */
 import { createApp } from '../../app.ts';
 import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
-import { refuseUnsharedState, signalReady } from '../../ops/process-manager.ts';
+import { leavingClusterOnClose, refuseUnsharedState, signalReady } from '../../ops/process-manager.ts';
 import { listen } from '../../server.ts';
 import type { Command } from './command.ts';
 
@@ -19,7 +19,7 @@ export const serveCommand: Command = {
       throw error;
     });
     // Before saying it listens: whoever reacts to that line with a signal gets a graceful stop.
-    stopOnSignals(running, {
+    stopOnSignals(leavingClusterOnClose(running), {
       info: (message) => console.log(`blog-server: ${message}`),
       error: (message, error) => console.error(`blog-server: ${message}`, ...(error === undefined ? [] : [error])),
     });
