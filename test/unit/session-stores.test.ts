@@ -103,6 +103,16 @@ describe('SQLite session store', () => {
     assert.deepEqual(await store.get('new'), user);
     await store.close();
   });
+
+  it('purges expired login failure counters, which live in the same file', async () => {
+    const store = new SqliteSessionStore(sqliteOptions(join(directory, 'purge-counters.db')));
+    const insert = store.database.prepare('insert into login_failures (key, points, expire) values (?, ?, ?)');
+    insert.run('login_fail_ip:old', 3, Date.now() - 1);
+    insert.run('login_fail_ip:new', 3, Date.now() + 60_000);
+    store.purgeExpired();
+    assert.deepEqual(store.database.prepare('select key from login_failures').pluck().all(), ['login_fail_ip:new']);
+    await store.close();
+  });
 });
 
 describe('session layer', () => {
