@@ -2,7 +2,8 @@
  * blog-server under a real PM2 (the devDependency's `node_modules/.bin/pm2`), started the way a
  * deployment does it: `npm run prd` with deploy/ecosystem.config.cjs. Every PM2 gets its own
  * PM2_HOME in a short temporary folder (PM2 keeps unix sockets there: 108-byte limit), and its
- * daemon is killed by `kill()`, or, if a test run dies first, when this process exits.
+ * daemon is killed by `kill()`, or, if a test run dies first, when this process exits or is
+ * stopped by SIGINT/SIGTERM.
  *
  * Which worker answered a request: the app's `dev` access log goes to stdout, which PM2 writes to
  * `LOG_DIR/pm2-out-<pm_id>.log`, one file per worker (merge_logs off); a request carrying a unique
@@ -75,9 +76,18 @@ function run(file: string, args: string[], env: Record<string, string>, timeoutM
 
 /** Daemons not killed yet, killed synchronously if the test process exits first. */
 const live = new Map<string, Record<string, string>>();
-process.on('exit', () => {
+const killLive = () => {
   for (const [home, env] of live) killSync(home, env);
-});
+  live.clear();
+};
+process.on('exit', killLive);
+// A run stopped by a signal (Ctrl-C, a runner's timeout) skips 'exit': kill them, then die of it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killLive();
+    process.kill(process.pid, signal);
+  });
+}
 
 function killSync(home: string, env: Record<string, string>): void {
   spawnSync(pm2Bin, ['kill'], { env, timeout: 15_000, stdio: 'ignore' });
