@@ -20,8 +20,9 @@ import { apiRoutes } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createAppLog, toAppLog, type AppLog, type LogFunction } from './ops/app-log.ts';
 import { LogFile } from './ops/log-file.ts';
-import { createLoginLimiter } from './security/login-limiter.ts';
+import { createLoginLimiter, type LimiterFactory } from './security/login-limiter.ts';
 import { redisLimiterFactory } from './security/redis-limiter.ts';
+import { sqliteLimiterFactory } from './security/sqlite-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
 import { connectRedis, type SharedRedis } from './connections/redis-client.ts';
 import { RedisSessionStore } from './sessions/redis-store.ts';
@@ -64,6 +65,17 @@ function createSessionStore(config: Config, redis: SharedRedis | undefined, appL
   }
 }
 
+/**
+ * Where the failed-login counters live: in the sessions' store, so that they are shared by exactly the
+ * processes that share the sessions (the SQLite file: one machine; Redis: every machine). Memory
+ * (undefined) only beside memory sessions, which a cluster refuses (src/ops/process-manager.ts).
+ */
+function loginCountersBeside(store: SessionStore, redis: SharedRedis | undefined, deadlineMs: number): LimiterFactory | undefined {
+  if (store instanceof SqliteSessionStore) return sqliteLimiterFactory(store.database);
+  if (store instanceof RedisSessionStore && redis) return redisLimiterFactory(redis, deadlineMs);
+  return undefined;
+}
+
 /** Runs `step`; on failure closes what was already opened, then rethrows. */
 async function orClose<T>(step: () => Promise<T> | T, opened: (() => Promise<void>)[]): Promise<T> {
   try {
@@ -98,7 +110,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   opened.push(() => sessions.close());
 
   const hasher = new PasswordHasher(defaults.scrypt, config.coursePasswordSecret);
-  const limiter = options.loginLimiter ?? createLoginLimiter(config.login, redis && redisLimiterFactory(redis, config.session.storeTimeoutMs));
+  const limiter = options.loginLimiter ?? createLoginLimiter(config.login, loginCountersBeside(store, redis, config.session.storeTimeoutMs));
   const services: Services = {
     blogs: new BlogService(storage.blogs, {
       titleMaxLength: defaults.titleMaxLength,

@@ -76,4 +76,11 @@ export const defaults = {
   keepAliveTimeoutMs: 5_000,
   /** A whole request (headers and body) must have arrived within this long, ms; else 408. @default 30 s */
   requestTimeoutMs: 30_000,
+  /**
+   * On shutdown, keep-alive connections idle at the start are closed only after this long; a
+   * request on one meanwhile is answered with `Connection: close`. A busy client (nginx, a PM2
+   * neighbour's traffic) sends within it and is never cut mid-request; see src/ops/graceful-shutdown.ts.
+   * @default 250 ms
+   */
+  drainIdleGraceMs: 250,
 } as const;

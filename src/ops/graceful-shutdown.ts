@@ -4,18 +4,45 @@
  * server on SIGINT/SIGTERM and exits, and exits at once on a second signal (an operator who presses
  * Ctrl-C twice does not want to wait).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { defaults } from '../config/defaults.ts';
 
-/** Stops `server` accepting, closes idle keep-alive sockets, waits for in-flight requests (at most `timeoutMs`). */
-export async function drainServer(server: Server, timeoutMs: number): Promise<void> {
-  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // Keep-alive sockets that go idle after their current response are closed as they do.
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+/** node:http's `close()` without its immediate sweep of idle connections (node >= 19); resolves once every connection ended. */
+function stopAccepting(server: Server): Promise<void> {
+  const drained = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const instance = server as { closeIdleConnections: () => void };
+  instance.closeIdleConnections = () => {};
+  try {
+    server.close();
+  } finally {
+    delete (instance as Partial<typeof instance>).closeIdleConnections;
+  }
+  return drained;
+}
+
+/**
+ * Stops `server` accepting and waits for its connections to end, cutting them after `timeoutMs`.
+ * A keep-alive client must never send a request into a socket being closed: that request fails,
+ * a POST included (seen under `pm2 reload` while idle sockets were closed at once). So from the
+ * start every response closes its connection (`Connection: close`), and the idle connections are
+ * closed only after `idleGraceMs`, by which a busy client has sent its next request and been told;
+ * after that, idle connections are closed as they appear (those whose response began before).
+ */
+export async function drainServer(server: Server, timeoutMs: number, idleGraceMs: number = defaults.drainIdleGraceMs): Promise<void> {
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    response.shouldKeepAlive = false;
+  });
+  const drained = stopAccepting(server);
+  let idleSweep: NodeJS.Timeout | undefined;
+  const grace = setTimeout(() => {
+    server.closeIdleConnections();
+    idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  }, Math.min(idleGraceMs, timeoutMs));
   const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
   try {
     await drained;
   } finally {
+    clearTimeout(grace);
     clearInterval(idleSweep);
     clearTimeout(deadline);
   }

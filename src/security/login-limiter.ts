@@ -3,7 +3,7 @@
  * attacker elsewhere cannot lock the owner out, and per address alone, so one address cannot try
  * username after username. Only failures count; a success clears its address + username counter.
  * The counters live in memory by default; `createLoginLimiter` takes any rate-limiter-flexible store
- * limiter (Redis) so counts hold across processes.
+ * limiter so counts hold across processes: the app puts them beside the sessions (SQLite file or Redis).
  */
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { serviceUnavailable } from '../core/errors.ts';

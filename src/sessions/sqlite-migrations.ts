@@ -22,6 +22,16 @@ export const sessionMigrations: readonly SessionMigration[] = [
     ) without rowid;
     create index if not exists sessions_expires on sessions (expires);`,
   },
+  {
+    // Failed-login counters beside the sessions, so every process of the machine counts the same
+    // failures: rate-limiter-flexible's RateLimiterSQLite table (src/security/sqlite-limiter.ts), made
+    // here rather than by the library so that the schema has one path. `expire` is in ms.
+    name: '2026-12-01-001-login-failures',
+    sql: `create table if not exists login_failures (
+      key text not null primary key, points integer not null default 0, expire integer
+    );
+    create index if not exists login_failures_expire on login_failures (expire);`,
+  },
 ];
 
 const recordTable = 'session_migrations';

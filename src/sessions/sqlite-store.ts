@@ -1,7 +1,9 @@
 /**
  * Sessions in a SQLite file: the default. Survives restarts and is shared by every process on the
  * machine (WAL mode, busy timeout). Expired sessions are ignored on read and purged on a timer. Its
- * table is made by the file's own migrations (`sqlite-migrations.ts`).
+ * table is made by the file's own migrations (`sqlite-migrations.ts`), and so is the table of the
+ * failed-login counters that live in the same file (`src/security/sqlite-limiter.ts`, on
+ * `database`); the purge clears their expired rows too.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,6 +26,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #upsert: SqliteDatabase.Statement<[string, string, number]>;
   readonly #delete: SqliteDatabase.Statement<[string]>;
   readonly #purge: SqliteDatabase.Statement<[number]>;
+  readonly #purgeLoginFailures: SqliteDatabase.Statement<[number]>;
   readonly #timer: NodeJS.Timeout;
   readonly #log: SqliteSessionStoreOptions['log'];
 
@@ -44,8 +47,14 @@ export class SqliteSessionStore implements SessionStore {
     this.#upsert = this.#database.prepare('insert into sessions (key, data, expires) values (?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires');
     this.#delete = this.#database.prepare('delete from sessions where key = ?');
     this.#purge = this.#database.prepare('delete from sessions where expires <= ?');
+    this.#purgeLoginFailures = this.#database.prepare('delete from login_failures where expire <= ?');
     this.#timer = setInterval(() => this.purgeExpired(), options.purgeIntervalMs);
     this.#timer.unref();
+  }
+
+  /** The open file, for the login counters kept beside the sessions; closed by `close()`. */
+  get database(): SqliteDatabase.Database {
+    return this.#database;
   }
 
   async get(key: string): Promise<SessionUser | undefined> {
@@ -61,10 +70,12 @@ export class SqliteSessionStore implements SessionStore {
     this.#delete.run(key);
   }
 
-  /** Deletes expired sessions; resolves how many went. */
+  /** Deletes expired sessions and login counters; returns how many sessions went. */
   purgeExpired(): number {
     try {
-      return this.#purge.run(Date.now()).changes;
+      const now = Date.now();
+      this.#purgeLoginFailures.run(now);
+      return this.#purge.run(now).changes;
     } catch (error) {
       // Busy with another process's write: the next round will purge.
       this.#log.warn('session purge skipped, the next round retries:', error);

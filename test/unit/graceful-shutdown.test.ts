@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { drainServer, stopOnSignals } from '../../src/ops/graceful-shutdown.ts';
@@ -95,6 +95,29 @@ describe('drainServer', () => {
     await drained;
     assert.equal(server.listening, false);
     await assert.rejects(get(url), /ECONNREFUSED/);
+  });
+
+  it('answers a keep-alive client\'s next request with Connection: close instead of closing its idle socket under it', async () => {
+    const { server, url } = await slowServer(0);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = () =>
+      new Promise<{ connection: string | undefined; body: string }>((resolve, reject) => {
+        request(url, { agent }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ connection: response.headers.connection, body }));
+        }).on('error', reject).end();
+      });
+    try {
+      assert.deepEqual(await send(), { connection: 'keep-alive', body: 'done' });
+      // The socket is idle in the agent's pool; the next request goes out on it as the drain begins.
+      const drained = drainServer(server, 5_000);
+      assert.deepEqual(await send(), { connection: 'close', body: 'done' });
+      await drained;
+      assert.equal(server.listening, false);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('cuts a request that outlasts the deadline', async () => {

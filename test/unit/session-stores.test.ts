@@ -51,7 +51,7 @@ describe('SQLite session store', () => {
     assert.deepEqual(await store.get('k'), user);
     await store.close();
     const file = new SqliteDatabase(path, { readonly: true });
-    assert.deepEqual(file.prepare('select name from session_migrations').pluck().all(), ['2026-11-25-001-sessions']);
+    assert.deepEqual(file.prepare('select name from session_migrations').pluck().all(), sessionMigrations.map((migration) => migration.name));
     file.close();
   });
 
@@ -84,11 +84,12 @@ describe('SQLite session store', () => {
   it('applies a later migration to a file made by the earlier ones', () => {
     const database = new SqliteDatabase(join(directory, 'later.db'));
     try {
-      assert.deepEqual(migrateSessionDatabase(database), ['2026-11-25-001-sessions']);
+      // A file of the first release, before the login counters moved beside the sessions.
+      assert.deepEqual(migrateSessionDatabase(database, sessionMigrations.slice(0, 1)), ['2026-11-25-001-sessions']);
       const later = [...sessionMigrations, { name: '2099-01-01-001-later', sql: 'create table later (x integer)' }];
-      assert.deepEqual(migrateSessionDatabase(database, later), ['2099-01-01-001-later']);
+      assert.deepEqual(migrateSessionDatabase(database, later), ['2026-12-01-001-login-failures', '2099-01-01-001-later']);
       assert.deepEqual(migrateSessionDatabase(database, later), []);
-      assert.deepEqual(database.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all(), ['later', 'session_migrations', 'sessions']);
+      assert.deepEqual(database.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all(), ['later', 'login_failures', 'session_migrations', 'sessions']);
     } finally {
       database.close();
     }
@@ -101,6 +102,16 @@ describe('SQLite session store', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     assert.equal(store.purgeExpired(), 1);
     assert.deepEqual(await store.get('new'), user);
+    await store.close();
+  });
+
+  it('purges expired login failure counters, which live in the same file', async () => {
+    const store = new SqliteSessionStore(sqliteOptions(join(directory, 'purge-counters.db')));
+    const insert = store.database.prepare('insert into login_failures (key, points, expire) values (?, ?, ?)');
+    insert.run('login_fail_ip:old', 3, Date.now() - 1);
+    insert.run('login_fail_ip:new', 3, Date.now() + 60_000);
+    store.purgeExpired();
+    assert.deepEqual(store.database.prepare('select key from login_failures').pluck().all(), ['login_fail_ip:new']);
     await store.close();
   });
 });

@@ -3,6 +3,7 @@ import { createAppLog } from '../../ops/app-log.ts';
 import { stopOnSignals } from '../../ops/graceful-shutdown.ts';
 import { reopenLogsOnHangup } from '../../ops/log-signals.ts';
 import { exitOnUncaughtErrors } from '../../ops/process-errors.ts';
+import { leavingClusterOnClose, refuseUnsharedState, signalReady } from '../../ops/process-manager.ts';
 import type { Command } from './command.ts';
 
 export const serveCommand: Command = {
@@ -16,6 +17,7 @@ export const serveCommand: Command = {
     const log = createAppLog();
     exitOnUncaughtErrors(log);
     log.info(`starting (pid ${process.pid}, node ${process.version}, ${config.env})`);
+    refuseUnsharedState(config);
     // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
     const [{ createApp }, { listen }] = await Promise.all([import('../../app.ts'), import('../../server.ts')]);
     const app = await createApp(config, { log });
@@ -28,12 +30,12 @@ export const serveCommand: Command = {
       throw error;
     });
     // Before saying it listens: whoever reacts to that line with a signal gets a graceful stop.
-    const stopped = {
+    const stopped = leavingClusterOnClose({
       close: async () => {
         await running.close();
         log.info('stopped: in-flight requests finished, connections closed');
       },
-    };
+    });
     stopOnSignals(stopped, log);
     const { migrations, demo } = app.startup;
     if (migrations.length > 0) log.info(`applied migrations ${migrations.join(', ')}`);
@@ -41,5 +43,7 @@ export const serveCommand: Command = {
       log.info(`empty database, created demo users ${demo.usersCreated.join(', ')} (password 123) and ${demo.postsCreated} posts`);
     }
     log.info(`listening on ${running.url} (engine ${config.engine}, ${app.storage.dialect.name} ${app.storage.dialect.displayUrl}, sessions ${config.session.store}, ${config.env})`);
+    // Listening, with the database migrated and the session store connected: PM2 may send traffic (wait_ready).
+    signalReady();
   },
 };
