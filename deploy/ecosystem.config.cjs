@@ -3,7 +3,8 @@
 // CommonJS because PM2 loads its config with require(), and the package is `type: module`.
 'use strict';
 
-const { existsSync, readFileSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { availableParallelism } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseEnv } = require('node:util');
@@ -31,6 +32,26 @@ const shutdownTimeoutDefaultMs = 10_000;
 const shutdownTimeoutMs = Number(setting('SHUTDOWN_TIMEOUT')) || shutdownTimeoutDefaultMs;
 const logDir = resolve(root, setting('LOG_DIR') ?? 'logs');
 
+// Production refuses to start without SESSION_SECRET. So that `npm run prd` on a fresh clone serves
+// the blog, a machine without one gets a random secret made once and kept in data/session-secret
+// (owner-only), the same for every worker and every reload. Several machines behind one nginx must
+// share one SESSION_SECRET in their .env instead: a cookie signed on one is then valid on the others.
+function generatedSessionSecret() {
+  const file = join(root, 'data', 'session-secret');
+  if (!existsSync(file)) {
+    mkdirSync(join(root, 'data'), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new Error(`${file}: expected a secret of at least 32 characters; delete the file to have a new one made`);
+  return secret;
+}
+const sessionSecret = setting('SESSION_SECRET') === undefined ? { SESSION_SECRET: generatedSessionSecret() } : {};
+
 module.exports = {
   apps: [
     {
@@ -44,8 +65,8 @@ module.exports = {
       exec_mode: 'cluster',
       instances: instances(),
       // Everything else (PORT, DATABASE_URL, REDIS_URL, SESSION_SECRET…) comes from the environment of
-      // `pm2 start` or from `.env`; production refuses a missing SESSION_SECRET.
-      env: { NODE_ENV: 'production' },
+      // `pm2 start` or from `.env`; SESSION_SECRET, when neither has one, from data/session-secret.
+      env: { NODE_ENV: 'production', ...sessionSecret },
       // A failed import is otherwise a logged rejection that leaves a worker up and serving nothing
       // (PM2 catches unhandled rejections); strict makes it an exception, and PM2 exits the worker.
       node_args: ['--unhandled-rejections=strict'],
