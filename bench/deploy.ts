@@ -1,12 +1,13 @@
 /**
  * The deployment benchmark (`BENCH_ONLY=deploy`, and part of the full run): the detail read of the
- * 100k dataset through nginx → two blog-server processes, beside nginx → one process and the process
- * alone, one after the other in one run. nginx runs from the configuration `blog-server deploy nginx`
- * prints (as the README's guide deploys it), in a temp prefix. The two processes are two plain
- * `blog-server serve` processes on the same database — what a PM2 cluster of two runs, without
- * PM2's cluster master in between. Besides req/s it reports the CPU each part used per request: the
- * blog-server processes, nginx's master and workers (from /proc/<pid>/stat), and the load generator
- * (autocannon, in this process) — on 2 cores they all share, so the split says where the time goes.
+ * 100k dataset through nginx → a PM2 cluster of two workers, beside nginx → one process and the
+ * process alone, one after the other in one run. nginx runs from the configuration `blog-server
+ * deploy nginx` prints (as the README's guide deploys it), in a temp prefix; PM2 from
+ * deploy/ecosystem.config.cjs, as `npm run prd` starts it (bench/pm2.ts). Besides req/s it reports
+ * the CPU each part used per request (from /proc/<pid>/stat): the blog-server processes (PM2's
+ * workers), PM2's daemon (node:cluster's primary, which accepts the connections and hands them to
+ * the workers), nginx's master and workers, and the load generator (autocannon, in this process) —
+ * on 2 cores they all share, so the split says where the time goes.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,8 @@ import type { SeededDatabase } from './seed.ts';
 import { endpoints, probe } from './endpoints.ts';
 import { blogServer, type RunContext } from './lineup.ts';
 import { measure, type Load, type Measurement } from './measure.ts';
-import { runCommand, type ChildServer } from './processes.ts';
+import { startPm2Cluster } from './pm2.ts';
+import { runCommand } from './processes.ts';
 
 /** The BENCH_ONLY token that selects this benchmark. */
 export const deployToken = 'deploy';
@@ -44,7 +46,11 @@ interface Setup {
   cpu: Record<string, number>;
 }
 
-const partNames = ['blog-server', 'nginx', 'load generator'] as const;
+const partNames = ['blog-server', 'PM2 daemon', 'nginx', 'load generator'] as const;
+
+/** PM2_INSTANCES of the PM2 row: one worker per core of the 2-core machine it was written for. */
+const pm2Workers = 2;
+const pm2Row = `nginx → PM2, ${pm2Workers} workers`;
 
 /** utime + stime of a process, seconds (USER_HZ = 100); 0 once it has gone. */
 function cpuOf(pid: number): number {
@@ -82,7 +88,7 @@ async function freePort(): Promise<number> {
 }
 
 /** nginx from `blog-server deploy nginx` in a prefix of the run's temp dir, in front of `upstreams`. */
-async function startNginx(upstreams: readonly ChildServer[], context: RunContext, label: string): Promise<{ baseUrl: string; part: Part; stop: () => Promise<void> }> {
+async function startNginx(upstreams: readonly { baseUrl: string }[], context: RunContext, label: string): Promise<{ baseUrl: string; part: Part; stop: () => Promise<void> }> {
   if (cleaningUp()) throw new Error('bench: not starting nginx, cleaning up');
   const prefix = join(context.tmpDir, `nginx-${label}`);
   const port = await freePort();
@@ -119,8 +125,12 @@ async function startNginx(upstreams: readonly ChildServer[], context: RunContext
   return { baseUrl, part: { name: 'nginx', cpuSeconds: () => pids.reduce((sum, pid) => sum + cpuOf(pid), 0) }, stop };
 }
 
-function appPart(servers: readonly ChildServer[]): Part {
-  return { name: 'blog-server', cpuSeconds: () => servers.reduce((sum, server) => sum + (server.cpuSeconds() ?? 0), 0) };
+function appPart(server: { cpuSeconds(): number | undefined }): Part {
+  return { name: 'blog-server', cpuSeconds: () => server.cpuSeconds() ?? 0 };
+}
+
+function pidsPart(name: string, pids: readonly number[]): Part {
+  return { name, cpuSeconds: () => pids.reduce((sum, pid) => sum + cpuOf(pid), 0) };
 }
 
 const harnessPart: Part = {
@@ -173,29 +183,31 @@ export async function runDeployBench(database: SeededDatabase, context: RunConte
 
 async function measureSetups(database: SeededDatabase, context: RunContext, load: Load): Promise<string> {
   const setups: Setup[] = [];
-  const spec = blogServer('native');
-  const first = await spec.start(database.url, database.detailId, context);
+  const single = await blogServer('native').start(database.url, database.detailId, context);
   try {
-    setups.push(await measureSetup('blog-server alone', first.baseUrl, [appPart([first]), harnessPart], database, load));
-    const single = await startNginx([first], context, 'one');
+    setups.push(await measureSetup('blog-server alone', single.baseUrl, [appPart(single), harnessPart], database, load));
+    const proxy = await startNginx([single], context, 'one');
     try {
-      setups.push(await measureSetup('nginx → 1 process', single.baseUrl, [appPart([first]), single.part, harnessPart], database, load));
+      setups.push(await measureSetup('nginx → 1 process', proxy.baseUrl, [appPart(single), proxy.part, harnessPart], database, load));
     } finally {
-      await single.stop();
-    }
-    const second = await spec.start(database.url, database.detailId, context);
-    try {
-      const double = await startNginx([first, second], context, 'two');
-      try {
-        setups.push(await measureSetup('nginx → 2 processes', double.baseUrl, [appPart([first, second]), double.part, harnessPart], database, load));
-      } finally {
-        await double.stop();
-      }
-    } finally {
-      await second.stop();
+      await proxy.stop();
     }
   } finally {
-    await first.stop();
+    await single.stop();
+  }
+  const cluster = await startPm2Cluster(database.url, context, pm2Workers);
+  try {
+    console.log(`bench: PM2 workers ${cluster.workerPids.join(', ')}, daemon ${cluster.daemonPids.join(', ')}`);
+    // One upstream: the workers share the port through node:cluster, as in production.
+    const proxy = await startNginx([cluster], context, 'pm2');
+    try {
+      setups.push(await measureSetup(pm2Row, proxy.baseUrl, [pidsPart('blog-server', cluster.workerPids), pidsPart('PM2 daemon', cluster.daemonPids), proxy.part, harnessPart], database, load));
+    } finally {
+      await proxy.stop();
+    }
+    await cluster.checkUnchanged();
+  } finally {
+    await cluster.stop();
   }
   return renderDeploySection(setups, load);
 }
@@ -218,17 +230,17 @@ function renderDeploySection(setups: readonly Setup[], load: Load): string {
   return [
     '## Deployment: detail through nginx',
     '',
-    `Detail read of the 100k dataset, ${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up; nginx from \`blog-server deploy nginx\` (keep-alive upstream, access log on), blog-server native on the same SQLite file, two plain processes for "2 processes" (what a PM2 cluster of two runs, without PM2's master). CPU is per answer, user + system, of every process of the part.`,
+    `Detail read of the 100k dataset, ${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up; nginx from \`blog-server deploy nginx\` (keep-alive upstream, access log on), blog-server native (\`ACCESS_LOG=off\`) on the same SQLite file; "${pm2Row}" is deploy/ecosystem.config.cjs started by PM2 (cluster mode, \`PM2_INSTANCES=${pm2Workers}\`), nginx's one upstream being the port the workers share. CPU is per answer, user + system, of every process of the part: blog-server is the one process or PM2's workers, PM2 daemon its God process (node:cluster's primary, which accepts the connections and hands them to the workers).`,
     '',
     `| setup | req/s | p50 ms | p99 ms | failed | CPU µs/req ${partNames.join(' | CPU µs/req ')} | CPU µs/req total |`,
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
     '',
     '| ratio, same run | measured |',
     '|---|--:|',
     `| nginx → 1 process ÷ alone | ${ratio('nginx → 1 process', 'blog-server alone')} |`,
-    `| nginx → 2 processes ÷ alone | ${ratio('nginx → 2 processes', 'blog-server alone')} |`,
-    `| nginx → 2 processes ÷ nginx → 1 process | ${ratio('nginx → 2 processes', 'nginx → 1 process')} |`,
+    `| ${pm2Row} ÷ alone | ${ratio(pm2Row, 'blog-server alone')} |`,
+    `| ${pm2Row} ÷ nginx → 1 process | ${ratio(pm2Row, 'nginx → 1 process')} |`,
     '',
   ].join('\n');
 }

@@ -51,22 +51,26 @@ export function blogServer(engine: string, accessLog: 'off' | 'combined' = 'off'
     start: (databaseUrl, _detailId, { cli, tmpDir, redisUrl }) => startChild({
       name,
       args: (port) => [cli, 'serve', '--engine', engine, '--port', String(port), '--host', '127.0.0.1'],
-      env: {
-        ...baseEnv(),
-        NODE_ENV: 'production',
-        SESSION_SECRET: sessionSecret,
-        DATABASE_URL: databaseUrl,
-        DATABASE_POOL_SIZE: '10',
-        ...(redisUrl ? { REDIS_URL: redisUrl } : { SESSION_DB: join(tmpDir, 'sessions.db') }),
-        // Sessions made by the run expire soon, also in a Redis that outlives it.
-        SESSION_TTL: '600',
-        ACCESS_LOG: accessLog,
-        LOG_DIR: join(tmpDir, 'logs'),
-        LOGIN_MAX_FAILURES: '10000',
-        LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
-      },
+      env: { ...baseEnv(), ...blogServerEnv(databaseUrl, { tmpDir, redisUrl }, accessLog) },
       cwd: tmpDir,
     }),
+  };
+}
+
+/** The settings every blog-server of the run gets (also the PM2 cluster's workers, bench/pm2.ts), besides PATH and HOME. */
+export function blogServerEnv(databaseUrl: string, { tmpDir, redisUrl }: Pick<RunContext, 'tmpDir' | 'redisUrl'>, accessLog: 'off' | 'combined' = 'off'): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    SESSION_SECRET: sessionSecret,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '10',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : { SESSION_DB: join(tmpDir, 'sessions.db') }),
+    // Sessions made by the run expire soon, also in a Redis that outlives it.
+    SESSION_TTL: '600',
+    ACCESS_LOG: accessLog,
+    LOG_DIR: join(tmpDir, 'logs'),
+    LOGIN_MAX_FAILURES: '10000',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
   };
 }
 
