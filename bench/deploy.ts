@@ -10,8 +10,7 @@
  * on 2 cores they all share, so the split says where the time goes.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleaningUp, onCleanup } from './cleanup.ts';
 import type { SeededDatabase } from './seed.ts';
@@ -20,6 +19,7 @@ import { blogServer, type RunContext } from './lineup.ts';
 import { measure, type Load, type Measurement } from './measure.ts';
 import { startPm2Cluster } from './pm2.ts';
 import { runCommand } from './processes.ts';
+import { childrenOf, cpuOf, freePort } from './proc.ts';
 
 /** The BENCH_ONLY token that selects this benchmark. */
 export const deployToken = 'deploy';
@@ -52,40 +52,8 @@ const partNames = ['blog-server', 'PM2 daemon', 'nginx', 'load generator'] as co
 const pm2Workers = 2;
 const pm2Row = `nginx → PM2, ${pm2Workers} workers`;
 
-/** utime + stime of a process, seconds (USER_HZ = 100); 0 once it has gone. */
-function cpuOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
-/** The pids whose parent is `parent` (nginx's workers). */
-function childrenOf(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port from the OS');
-  return address.port;
-}
 
 /** nginx from `blog-server deploy nginx` in a prefix of the run's temp dir, in front of `upstreams`. */
 async function startNginx(upstreams: readonly { baseUrl: string }[], context: RunContext, label: string): Promise<{ baseUrl: string; part: Part; stop: () => Promise<void> }> {

@@ -8,11 +8,11 @@
  * The same way as test/helpers/pm2.ts starts it; not imported from there, which is test code.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleaningUp, onCleanup } from './cleanup.ts';
 import { blogServerEnv, type RunContext } from './lineup.ts';
+import { childrenOf, freePort } from './proc.ts';
 
 export interface Pm2Cluster {
   baseUrl: string;
@@ -34,14 +34,6 @@ interface Worker {
   restarts: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port from the OS');
-  return address.port;
-}
 
 function run(file: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -52,20 +44,6 @@ function run(file: string, args: string[], env: Record<string, string>, cwd: str
   });
 }
 
-/** The pids whose parent is `parent`. */
-function childrenOf(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 /** A cluster of `instances` blog-server workers on `databaseUrl`, every one online and answering. */
 export async function startPm2Cluster(databaseUrl: string, context: RunContext, instances: number): Promise<Pm2Cluster> {
