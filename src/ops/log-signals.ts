@@ -5,7 +5,7 @@
  * (node's default on SIGHUP is to exit). The PID file is removed when the process exits. A live
  * process already named in it means two servers would write one file: refused at start.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/setting.ts';
 
@@ -36,6 +36,7 @@ function isAlive(pid: number): boolean {
 /** Writes this process's PID file in `logDir`; throws a ConfigError if a live other process holds it. */
 export function writePidFile(logDir: string, instance: string | undefined): string {
   const path = join(logDir, pidFileName(instance));
+  mkdirSync(logDir, { recursive: true });
   let holder: number | undefined;
   try {
     holder = Number(readFileSync(path, 'utf8').trim());

@@ -20,12 +20,17 @@ export const serveCommand: Command = {
     refuseUnsharedState(config);
     // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
     const [{ createApp }, { listen }] = await Promise.all([import('../../app.ts'), import('../../server.ts')]);
-    const app = await createApp(config, { log });
-    const running = await (async () => {
-      // SIGHUP reopens the access log file (logrotate, deploy/split-logs.sh); the PID file in LOG_DIR says whom to signal.
-      if (config.accessLog === 'combined') reopenLogsOnHangup(app, log, { logDir: config.logDir, instance: config.logRotation.instance });
-      return listen(app, config.port, config.host);
-    })().catch(async (error: unknown) => {
+    // The PID file is claimed before the app opens anything: a second server on the same LOG_DIR is
+    // refused before it can touch the first one's log files. SIGHUP reopens the access log file
+    // (logrotate, deploy/split-logs.sh); the PID file says whom to signal.
+    const created: { app?: Awaited<ReturnType<typeof createApp>> } = {};
+    const hangup = config.accessLog === 'combined' ? reopenLogsOnHangup({ reopenLogs: async () => created.app?.reopenLogs() }, log, { logDir: config.logDir, instance: config.logRotation.instance }) : undefined;
+    const app = await createApp(config, { log }).catch((error: unknown) => {
+      hangup?.dispose();
+      throw error;
+    });
+    created.app = app;
+    const running = await listen(app, config.port, config.host).catch(async (error: unknown) => {
       await app.close();
       throw error;
     });
