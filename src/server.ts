@@ -1,5 +1,7 @@
 /**
- * Listening: an HTTP server for the app, with the socket timeouts of `defaults.ts`. `close()` drains
+ * Listening: an HTTP server for the app, with the limits on slow and oversized clients of its
+ * configuration (`HEADERS_TIMEOUT`, `REQUEST_TIMEOUT`, `MAX_HEADER_SIZE`; what node refuses is
+ * answered by src/http/client-error.ts) and the keep-alive timeout of `defaults.ts`. `close()` drains
  * it (src/ops/graceful-shutdown.ts: no new connections, in-flight requests finish, cut only after
  * `shutdownTimeoutMs`), then closes the app: every write the API acknowledged has reached the
  * database before it is closed.
@@ -8,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
 import { defaults } from './config/defaults.ts';
+import { clientErrorHandler } from './http/client-error.ts';
 import { drainServer } from './ops/graceful-shutdown.ts';
 
 export interface RunningServer {
@@ -18,8 +21,15 @@ export interface RunningServer {
 }
 
 export function listen(app: App, port: number, host: string): Promise<RunningServer> {
-  const server = createServer({ requestTimeout: defaults.requestTimeoutMs, headersTimeout: defaults.headersTimeoutMs }, app.listener);
+  const { headersTimeoutMs, requestTimeoutMs, maxHeaderBytes } = app.config.http;
+  const server = createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: headersTimeoutMs,
+    connectionsCheckingInterval: Math.min(defaults.timeoutCheckIntervalMs, Math.ceil(headersTimeoutMs / 4)),
+    maxHeaderSize: maxHeaderBytes,
+  }, app.listener);
   server.keepAliveTimeout = defaults.keepAliveTimeoutMs;
+  server.on('clientError', clientErrorHandler);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

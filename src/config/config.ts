@@ -39,6 +39,10 @@ export interface Config {
   login: { failuresPerUserAndAddress: number; failuresPerAddress: number; windowSeconds: number };
   unsafeGetLogin: boolean;
   trustProxy: boolean;
+  /** Origins besides the server's own whose pages may POST to the API, normalized (`https://a.example`). */
+  allowedOrigins: readonly string[];
+  /** node:http's limits on slow and oversized clients. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; maxHeaderBytes: number };
   accessLog: AccessLogFormat;
   logDir: string;
   /** How the combined access log rotates, and which PM2 instance this process is (its own file). */
@@ -108,6 +112,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     },
     unsafeGetLogin: settings.UNSAFE_GET_LOGIN,
     trustProxy: settings.TRUST_PROXY,
+    allowedOrigins: settings.ALLOWED_ORIGINS,
+    http: { headersTimeoutMs: settings.HEADERS_TIMEOUT, requestTimeoutMs: settings.REQUEST_TIMEOUT, maxHeaderBytes: settings.MAX_HEADER_SIZE },
     accessLog: settings.ACCESS_LOG,
     logDir: settings.LOG_DIR,
     logRotation: { rotate: settings.LOG_ROTATE, maxBytes: settings.LOG_MAX_SIZE, keepDays: settings.LOG_KEEP_DAYS, instance: settings.NODE_APP_INSTANCE },

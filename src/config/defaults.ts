@@ -70,12 +70,22 @@ export const defaults = {
    */
   scrypt: { logN: 13, r: 8, p: 10, keyLength: 32, saltLength: 16 },
 
-  /** A request's headers must have arrived this long after its connection opened, ms; else 408. @default 20 s */
-  headersTimeoutMs: 20_000,
   /** An idle keep-alive connection is closed after this long, ms. @default 5 s */
   keepAliveTimeoutMs: 5_000,
-  /** A whole request (headers and body) must have arrived within this long, ms; else 408. @default 30 s */
-  requestTimeoutMs: 30_000,
+  /**
+   * How often node looks for requests past `HEADERS_TIMEOUT` / `REQUEST_TIMEOUT` (its own default is
+   * 30 s, which would let a slow client stay up to 30 s past its limit); a quarter of the shorter
+   * limit when that is less, so a limit is kept within a quarter of itself. @default 1000 ms
+   */
+  timeoutCheckIntervalMs: 1_000,
+  /**
+   * After answering a request whose body is still arriving (a 413, say) the connection closes, but
+   * first the rest of the body is read and thrown away, as nginx's `lingering_close` does: closing
+   * with unread data makes the kernel send a reset, which can destroy the answer before the client
+   * reads it. Bounded: past this many bytes or this long, the connection is closed anyway.
+   * @default 16 MiB, 5 s (nginx: `lingering_time` 30 s, `lingering_timeout` 5 s)
+   */
+  lingeringClose: { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 },
   /**
    * On shutdown, keep-alive connections idle at the start are closed only after this long; a
    * request on one meanwhile is answered with `Connection: close`. A busy client (nginx, a PM2

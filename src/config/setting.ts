@@ -191,3 +191,35 @@ export function optionalUrl(schemes: readonly string[], spec: Spec<string | unde
     format: String,
   }, spec);
 }
+
+/** A web origin as a browser sends it in `Origin`: `http(s)://host[:port]`, nothing after. Normalized (`url.origin`), or undefined. */
+export function parseOrigin(text: string): string | undefined {
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
+  // `https://a.example/` is the origin; `https://a.example/x` is a page, not an origin.
+  if (url.pathname !== '/') return undefined;
+  return url.origin;
+}
+
+/** A comma-separated list of web origins, unset (empty) unless given; each is checked and normalized. */
+export function originList(spec: Spec<readonly string[]>): Setting<readonly string[]> {
+  return {
+    accepts: 'comma-separated origins (`https://host[:port]`)',
+    shownDefault: '—',
+    description: spec.description,
+    ...(spec.option ? { option: spec.option } : {}),
+    read(text, context) {
+      const entries = text === undefined ? [] : text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+      const origins = entries.map((entry) => {
+        const origin = parseOrigin(entry);
+        if (origin === undefined) throw new ConfigError(context.name, `expected origins like https://blog.example or http://localhost:8080 (scheme, host and port only), got "${entry}"`);
+        return origin;
+      });
+      const problem = spec.check?.(origins, context);
+      if (problem !== undefined) throw new ConfigError(context.name, problem);
+      return Object.freeze(origins);
+    },
+  };
+}

@@ -7,7 +7,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { choice, derived, flag, integer, optionalText, optionalUrl, path, text, type Setting } from './setting.ts';
+import { choice, derived, flag, integer, optionalText, optionalUrl, originList, path, text, type Setting } from './setting.ts';
 
 export const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -57,6 +57,13 @@ const LIST_MAX_SIZE = integer({
   description: 'largest `pageSize`; larger requests are clamped',
 });
 const listDefaultPageSize = 100;
+
+const REQUEST_TIMEOUT = integer({
+  default: 30_000,
+  min: 100,
+  max: 60 * 60 * 1000,
+  description: 'ms a whole request (headers and body) may take to arrive; a slower one is answered 408 and cut off',
+});
 
 const REDIS_URL = optionalUrl(['redis', 'rediss'], {
   description: '`redis://host:6379`: sessions and login limits in Redis, shared by processes and machines',
@@ -109,7 +116,16 @@ export const settings = {
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer({ default: 100, min: 1, max: 100_000, description: 'failed logins per client address (any username) per window' }),
   LOGIN_WINDOW: integer({ default: 15 * 60, min: 1, max: 24 * 60 * 60, description: "the login limits' window and lock time, seconds" }),
   UNSAFE_GET_LOGIN: flag({ default: false, description: "accept the course's `GET /api/user/login?username=&password=` (puts passwords in logs)" }),
-  TRUST_PROXY: flag({ default: false, description: 'take the client address from `X-Forwarded-For` (behind nginx)' }),
+  TRUST_PROXY: flag({ default: false, description: 'take the client address from `X-Forwarded-For`, and the origin of a POST from `X-Forwarded-Proto`/`X-Forwarded-Host` (behind nginx)' }),
+  ALLOWED_ORIGINS: originList({ description: 'other origins whose pages may POST to the API (`https://admin.example,http://localhost:5173`); any other cross-site POST → 403' }),
+  HEADERS_TIMEOUT: integer({
+    default: 20_000,
+    min: 100,
+    max: derived('`REQUEST_TIMEOUT`', ({ get }) => get(REQUEST_TIMEOUT)),
+    description: 'ms a request\'s headers may take to arrive; a slower client is answered 408 and cut off',
+  }),
+  REQUEST_TIMEOUT,
+  MAX_HEADER_SIZE: integer({ default: 16 * 1024, min: 1_024, max: 1024 * 1024, description: 'largest request line + headers in bytes (16 KiB, node\'s default); larger → 431' }),
   ACCESS_LOG: choice(ACCESS_LOG_FORMATS, {
     noun: 'access log format',
     default: derived('`dev`, or `combined` in production', ({ get }) => (production(get) ? 'combined' : 'dev')),

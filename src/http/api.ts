@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlogError } from '../core/errors.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import { readBody } from './body.ts';
+import { crossSiteCheck } from './cross-site.ts';
 import { documentResponse, renderError, success, type ApiResponse, type ErrorLogger } from './envelope.ts';
 import { splitUrl } from './query.ts';
 import { RequestContext, type RouteRequest } from './request-context.ts';
@@ -23,8 +24,10 @@ export interface ApiOptions {
   services: Services;
   sessions: Sessions;
   cookie: CookieOptions;
-  /** Behind nginx: the client address is the first X-Forwarded-For hop. */
+  /** Behind nginx: the client address is the first X-Forwarded-For hop, the origin the client saw is forwarded. */
   trustProxy: boolean;
+  /** Origins besides the server's own whose pages may POST (src/http/cross-site.ts). */
+  allowedOrigins: readonly string[];
   /** Largest request body in bytes, for `handle` and the frameworks' body parsers. */
   bodyLimitBytes: number;
   log: ErrorLogger;
@@ -44,10 +47,11 @@ export interface Api {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
-export function createApi({ routes, services, sessions, cookie, trustProxy, bodyLimitBytes, log }: ApiOptions): Api {
+export function createApi({ routes, services, sessions, cookie, trustProxy, allowedOrigins, bodyLimitBytes, log }: ApiOptions): Api {
   const byPath = new Map<string, Route[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   const contextOptions = { sessions, cookieName: cookie.name, trustProxy };
+  const refuseCrossSite = crossSiteCheck({ trustProxy, allowedOrigins });
 
   function match(method: string, path: string): Route | BlogError {
     const candidates = byPath.get(path);
@@ -69,6 +73,8 @@ export function createApi({ routes, services, sessions, cookie, trustProxy, body
   async function run(route: Route, request: RouteRequest): Promise<ApiResponse> {
     // The one catch of a route's work: whatever the handler, the session store or the core throws.
     try {
+      // Before anything of the route runs, the session read included; the same on every engine.
+      refuseCrossSite(request.incoming);
       const context = new RequestContext(request, contextOptions);
       if (route.auth === 'user') await context.requireUser();
       context.readInputs(route);

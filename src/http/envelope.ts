@@ -15,8 +15,18 @@ export interface ApiResponse {
   body: string;
 }
 
-/** Headers every API answer carries: JSON, and never cached (answers depend on the session). */
-const baseHeaders: Readonly<Record<string, HeaderValue>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+/**
+ * Headers every API answer carries, documents included: never sniffed as another type, and never
+ * rendered or framed as a page (an answer opened directly or in a frame runs nothing). The pages
+ * have their own policy (static-files.ts).
+ */
+export const apiSecurityHeaders: Readonly<Record<string, HeaderValue>> = Object.freeze({
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+});
+
+/** Headers every JSON answer carries: JSON, never cached (answers depend on the session), and the security headers. */
+const baseHeaders: Readonly<Record<string, HeaderValue>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...apiSecurityHeaders });
 
 export function success(data: unknown, headers?: Record<string, HeaderValue>): ApiResponse {
   const envelope = data === undefined ? { errno: 0 } : { errno: 0, data };
@@ -26,7 +36,7 @@ export function success(data: unknown, headers?: Record<string, HeaderValue>): A
 
 /** A document answer (a feed, a sitemap, text) in the content type its route declares. */
 export function documentResponse(contentType: string, text: string, headers?: Record<string, HeaderValue>): ApiResponse {
-  return { status: 200, headers: { 'Content-Type': contentType, ...headers }, body: text };
+  return { status: 200, headers: { 'Content-Type': contentType, ...apiSecurityHeaders, ...headers }, body: text };
 }
 
 /** Where a failed request reports its cause: the app log's error records (src/ops/app-log.ts). */

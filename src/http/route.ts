@@ -96,7 +96,7 @@ const everyRoute: readonly ErrorCode[] = ['SERVICE_UNAVAILABLE', 'INTERNAL_ERROR
 /** The errors a route may answer by its declaration alone, whatever its handler does. */
 function impliedErrors(spec: { methods: readonly Method[]; auth: Auth; query: FieldSpecs; body: FieldSpecs }): ErrorCode[] {
   const implied = [...everyRoute];
-  if (spec.methods.includes('POST')) implied.push('MALFORMED_BODY', 'BODY_TOO_LARGE');
+  if (spec.methods.includes('POST')) implied.push('MALFORMED_BODY', 'BODY_TOO_LARGE', 'CROSS_SITE_REQUEST');
   if (spec.auth === 'user') implied.push('SESSION_REQUIRED');
   const fields = [...Object.values(spec.query), ...Object.values(spec.body)];
   if (fields.some(canBeInvalid)) implied.push('INVALID_PARAMETER');

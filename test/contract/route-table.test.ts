@@ -63,6 +63,7 @@ for (const engine of ENGINE_NAMES) {
         sessions,
         cookie: { name: 'sid', secure: false, ttlSeconds: 60 },
         trustProxy: false,
+        allowedOrigins: [],
         bodyLimitBytes: 1024,
         log: (message) => logged.push(message),
       });
@@ -130,7 +131,7 @@ describe('defineRoute', () => {
 
   it('adds the errors a route implies by its declaration', () => {
     const route = defineRoute({ ...base, methods: ['POST'], auth: 'user', query: { id: field.id('id') }, errors: ['BLOG_NOT_FOUND'] });
-    assert.deepEqual([...route.errors].sort(), ['BLOG_NOT_FOUND', 'BODY_TOO_LARGE', 'INTERNAL_ERROR', 'INVALID_PARAMETER', 'MALFORMED_BODY', 'SERVICE_UNAVAILABLE', 'SESSION_REQUIRED']);
+    assert.deepEqual([...route.errors].sort(), ['BLOG_NOT_FOUND', 'BODY_TOO_LARGE', 'CROSS_SITE_REQUEST', 'INTERNAL_ERROR', 'INVALID_PARAMETER', 'MALFORMED_BODY', 'SERVICE_UNAVAILABLE', 'SESSION_REQUIRED']);
     const plain = defineRoute({ ...base, methods: ['GET'], query: { tag: field.text('tag') } });
     assert.deepEqual([...plain.errors].sort(), ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']);
   });

@@ -87,7 +87,8 @@ describe('defaults', () => {
       realnameMaxLength: 32, passwordMinLength: 8, passwordMaxLength: 256,
       sessionSqliteBusyTimeoutMs: 500, sessionPurgeIntervalMs: 600_000, sessionIdBytes: 32,
       scrypt: { logN: 13, r: 8, p: 10, keyLength: 32, saltLength: 16 },
-      headersTimeoutMs: 20_000, keepAliveTimeoutMs: 5_000, requestTimeoutMs: 30_000, drainIdleGraceMs: 250,
+      keepAliveTimeoutMs: 5_000, timeoutCheckIntervalMs: 1_000,
+      lingeringClose: { maxBytes: 16_777_216, maxMs: 5_000 }, drainIdleGraceMs: 250,
     });
   });
 

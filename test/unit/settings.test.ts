@@ -37,6 +37,7 @@ describe('the table of settings', () => {
       SESSION_STORE: 'sqlite', SESSION_DB: '/srv/blog/data/sessions.db', SESSION_TTL: 86_400, SESSION_COOKIE: 'blog_sid',
       SESSION_STORE_TIMEOUT: 2_000, COOKIE_SECURE: false, REDIS_URL: undefined, COURSE_PASSWORD_SECRET: undefined,
       LOGIN_MAX_FAILURES: 10, LOGIN_MAX_FAILURES_PER_ADDRESS: 100, LOGIN_WINDOW: 900, UNSAFE_GET_LOGIN: false, TRUST_PROXY: false,
+      ALLOWED_ORIGINS: [], HEADERS_TIMEOUT: 20_000, REQUEST_TIMEOUT: 30_000, MAX_HEADER_SIZE: 16_384,
       ACCESS_LOG: 'dev', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
     });
     // Written back as text, every default reads as itself.
@@ -80,6 +81,20 @@ describe('the table of settings', () => {
     // The instance becomes part of file names: nothing but a number.
     assert.throws(() => read({ NODE_APP_INSTANCE: '../x' }), /^ConfigError: NODE_APP_INSTANCE: expected a PM2 instance number, got "..\/x"$/);
     assert.equal(read({ PORT: '', ENGINE: '' }).PORT, 8000);
+  });
+
+  it('reads ALLOWED_ORIGINS as normalized origins and refuses anything that is not an origin', () => {
+    assert.deepEqual(read({ ALLOWED_ORIGINS: 'https://Admin.Example:443, http://localhost:5173/,http://[::1]:8080' }).ALLOWED_ORIGINS, ['https://admin.example', 'http://localhost:5173', 'http://[::1]:8080']);
+    assert.deepEqual(read({ ALLOWED_ORIGINS: ' , ' }).ALLOWED_ORIGINS, []);
+    for (const bad of ['admin.example', 'https://admin.example/page', 'ftp://admin.example', 'https://user:pw@admin.example', 'https://admin.example?x=1', 'null', '*']) {
+      assert.throws(() => read({ ALLOWED_ORIGINS: `https://ok.example,${bad}` }), (error: unknown) => error instanceof ConfigError && error.message.startsWith('ALLOWED_ORIGINS: expected origins like') && error.message.endsWith(`got "${bad}"`), bad);
+    }
+  });
+
+  it('keeps HEADERS_TIMEOUT within REQUEST_TIMEOUT, as node requires', () => {
+    assert.equal(read({ REQUEST_TIMEOUT: '500', HEADERS_TIMEOUT: '500' }).HEADERS_TIMEOUT, 500);
+    assert.throws(() => read({ REQUEST_TIMEOUT: '500' }), /^ConfigError: HEADERS_TIMEOUT: expected a whole number from 100 to 500, got "20000"$/);
+    assert.throws(() => read({ MAX_HEADER_SIZE: '1023' }), /^ConfigError: MAX_HEADER_SIZE: /);
   });
 
   it('has an engine for every engine name, and a name for every engine', () => {
