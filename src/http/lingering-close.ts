@@ -58,6 +58,8 @@ export function lingerThenClose(socket: Socket, bounds: LingerBounds = defaults.
   // Reading goes on (into node's HTTP parser, which drops what no one reads), writing ends.
   socket.resume();
   if (socket.writable) socket.end();
+  // The client has ended its side already (a request cut short): nothing more will come.
+  if (socket.readableEnded) finish();
   return finish;
 }
 

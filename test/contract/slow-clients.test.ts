@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
+import { defaults } from '../../src/config/defaults.ts';
 import { ENGINE_NAMES } from '../../src/engines/index.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -133,6 +134,20 @@ for (const engine of ENGINE_NAMES) {
       assertRawEnvelope(received, 400, 'MALFORMED_REQUEST', '请求格式错误');
       const reply = await fetch(`${server.url}/api/blog/list`);
       assert.equal(reply.status, 200);
+    });
+
+    it('answers a request cut short by the client with a 400, and closes at once rather than lingering', async () => {
+      const started = performance.now();
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        const socket = connect({ host: url.hostname, port: Number(url.port), allowHalfOpen: true });
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Buffer.concat(chunks)));
+        socket.end(`GET /api/blog/list HTTP/1.1\r\nHost: ${url.host}\r\nX-Half: `);
+      });
+      assertRawEnvelope(received, 400, 'MALFORMED_REQUEST', '请求格式错误');
+      assert.ok(performance.now() - started < defaults.lingeringClose.maxMs, 'closed before the linger bound');
     });
   });
 }
