@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
+import { defaults } from '../../src/config/defaults.ts';
 import { ENGINE_NAMES } from '../../src/engines/index.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -82,6 +83,30 @@ for (const engine of ENGINE_NAMES) {
       server = await startTestServer({ engine, env: { BODY_LIMIT: String(limit) } });
     });
     after(() => server.close());
+
+    it('reads at most about lingeringClose.maxBytes after the 413: a client sending far more is cut off', async () => {
+      const url = new URL(server.url);
+      const declared = 8 * defaults.lingeringClose.maxBytes;
+      const chunk = Buffer.alloc(chunkBytes, 'a');
+      function* endless(): Generator<Buffer> {
+        yield Buffer.from(`POST /api/blog/new HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+        for (let sent = 0; sent < declared; sent += chunkBytes) yield chunk;
+      }
+      const { received, sent } = await new Promise<{ received: Buffer; sent: number }>((resolve) => {
+        const socket = connect({ host: url.hostname, port: Number(url.port), allowHalfOpen: true });
+        const chunks: Buffer[] = [];
+        const deadline = setTimeout(() => socket.destroy(), tryDeadlineMs);
+        socket.on('data', (data: Buffer) => chunks.push(data));
+        socket.on('error', () => {});
+        socket.on('close', () => {
+          clearTimeout(deadline);
+          resolve({ received: Buffer.concat(chunks), sent: socket.bytesWritten });
+        });
+        pipeline(Readable.from(endless()), socket).catch(() => {});
+      });
+      assert.match(received.toString('utf8'), /^HTTP\/1\.1 413 /);
+      assert.ok(sent < declared, `cut off before the whole ${declared}-byte body (${sent} bytes sent)`);
+    });
 
     for (const chunked of [false, true]) {
       it(`answers a readable 413 ${tries} times in a row, with ${chunked ? 'a chunked body' : 'a declared Content-Length'}`, async () => {
