@@ -1,7 +1,10 @@
 /**
  * Sessions in Redis: shared by every process and machine that uses the same Redis, and kept across
  * restarts. One key per session, `<prefix><hashed id>`, holding the user as JSON; Redis expires it
- * after the cookie's lifetime (`SET … EX`), so nothing needs purging. The client is shared with the
+ * after the cookie's lifetime (`SET … EX`), so nothing needs purging. A user's sessions are indexed
+ * in a sorted set `<index prefix><user id>` (session key → expiry in ms), so that a password change
+ * can end them: expired members are dropped at each login of that user, and the set itself expires
+ * with its newest session (`PEXPIREAT … GT`, Redis 7), so it stays exact without a sweep. The client is shared with the
  * login limiter: its owner closes it, not this store. Calls fail at once while Redis is away (no
  * offline queue); `Sessions` puts its deadline around each one.
  */
@@ -13,6 +16,8 @@ import type { SessionStore } from './session-store.ts';
 export interface RedisSessionStoreOptions {
   /** Prepended to every session key. @default 'blog:sess:' */
   prefix?: string;
+  /** Prepended to each user's index of sessions. @default the prefix without its last `:`, then `-by-user:` (`blog:sess-by-user:`) */
+  userIndexPrefix?: string;
 }
 
 export const defaultSessionPrefix = `${defaults.redis.prefix}sess:`;
@@ -20,10 +25,13 @@ export const defaultSessionPrefix = `${defaults.redis.prefix}sess:`;
 export class RedisSessionStore implements SessionStore {
   readonly #client: RedisClient;
   readonly prefix: string;
+  readonly userIndexPrefix: string;
 
   constructor(client: RedisClient, options: RedisSessionStoreOptions = {}) {
     this.#client = client;
     this.prefix = options.prefix ?? defaultSessionPrefix;
+    // Outside `<prefix>*`, so that a scan of the sessions finds sessions only.
+    this.userIndexPrefix = options.userIndexPrefix ?? `${this.prefix.replace(/:$/, '')}-by-user:`;
   }
 
   async get(key: string): Promise<SessionUser | undefined> {
@@ -32,11 +40,33 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, user: SessionUser, ttlSeconds: number): Promise<void> {
-    await this.#client.set(this.prefix + key, JSON.stringify(user), { expiration: { type: 'EX', value: ttlSeconds } });
+    const expiresAt = Date.now() + ttlSeconds * 1000;
+    const index = this.userIndexPrefix + String(user.userId);
+    await this.#client
+      .multi()
+      .set(this.prefix + key, JSON.stringify(user), { expiration: { type: 'EX', value: ttlSeconds } })
+      .zAdd(index, { score: expiresAt, value: key })
+      .zRemRangeByScore(index, '-inf', Date.now())
+      .pExpireAt(index, expiresAt, 'GT')
+      .exec();
   }
 
   async destroy(key: string): Promise<void> {
-    await this.#client.del(this.prefix + key);
+    const value = await this.#client.get(this.prefix + key);
+    const userId = value === null ? undefined : (JSON.parse(value) as SessionUser).userId;
+    if (userId === undefined) {
+      await this.#client.del(this.prefix + key);
+      return;
+    }
+    await this.#client.multi().del(this.prefix + key).zRem(this.userIndexPrefix + String(userId), key).exec();
+  }
+
+  async destroyUser(userId: number, exceptKey?: string): Promise<number> {
+    const index = this.userIndexPrefix + String(userId);
+    const keys = (await this.#client.zRangeByScore(index, Date.now(), '+inf')).filter((key) => key !== exceptKey);
+    if (keys.length === 0) return 0;
+    const [ended] = await this.#client.multi().del(keys.map((key) => this.prefix + key)).zRem(index, keys).exec();
+    return Number(ended);
   }
 
   /** The shared client stays open: the app closes it after everything that uses it. */

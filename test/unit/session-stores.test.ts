@@ -152,6 +152,7 @@ describe('session layer', () => {
       get: () => new Promise(() => {}),
       set: () => new Promise(() => {}),
       destroy: () => new Promise(() => {}),
+      destroyUser: () => new Promise(() => {}),
       close: async () => {},
     };
     const sessions = new Sessions(stalled, options);
