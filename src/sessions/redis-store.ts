@@ -63,10 +63,18 @@ export class RedisSessionStore implements SessionStore {
 
   async destroyUser(userId: number, exceptKey?: string): Promise<number> {
     const index = this.userIndexPrefix + String(userId);
-    const keys = (await this.#client.zRangeByScore(index, Date.now(), '+inf')).filter((key) => key !== exceptKey);
-    if (keys.length === 0) return 0;
-    const [ended] = await this.#client.multi().del(keys.map((key) => this.prefix + key)).zRem(index, keys).exec();
-    return Number(ended);
+    const listed = (await this.#client.zRangeByScore(index, Date.now(), '+inf')).filter((key) => key !== exceptKey);
+    if (listed.length === 0) return 0;
+    // Only keys that still hold this user's session: the index is a hint, the session key the truth.
+    const values = await this.#client.mGet(listed.map((key) => this.prefix + key));
+    const keys = listed.filter((_, at) => {
+      const value = values[at];
+      return value !== null && value !== undefined && (JSON.parse(value) as SessionUser).userId === userId;
+    });
+    const transaction = this.#client.multi().zRem(index, listed);
+    if (keys.length > 0) transaction.del(keys.map((key) => this.prefix + key));
+    const replies = await transaction.exec();
+    return keys.length > 0 ? Number(replies[1]) : 0;
   }
 
   /** The shared client stays open: the app closes it after everything that uses it. */
