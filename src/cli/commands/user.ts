@@ -18,7 +18,7 @@ export const userCommand: Command = {
     'user unlock <username>': "clear a user's failed-login lock, in the store the running server uses",
   },
   usage: ['user add <username> [options]', 'user passwd <username> [options]', 'user unlock <username> [options]'],
-  settings: ['DATABASE_URL', 'SESSION_STORE', 'SESSION_DB', 'REDIS_URL', 'LOG_DIR', 'AUDIT_LOG'],
+  settings: ['DATABASE_URL'],
   options: { realname: { type: 'string', value: 'name', description: 'the real name of a new user (add), default the username' } },
   about: [
     'The password is never taken from the command line: type it at the prompt, or pipe it on stdin',
