@@ -4,7 +4,7 @@
  * after the cookie's lifetime (`SET … EX`), so nothing needs purging. A user's sessions are indexed
  * in a sorted set `<index prefix><user id>` (session key → expiry in ms), so that a password change
  * can end them: expired members are dropped at each login of that user, and the set itself expires
- * with its newest session (`PEXPIREAT … GT`, Redis 7), so it stays exact without a sweep. The client is shared with the
+ * with its longest-lived session, so it stays exact without a sweep. The client is shared with the
  * login limiter: its owner closes it, not this store. Calls fail at once while Redis is away (no
  * offline queue); `Sessions` puts its deadline around each one.
  */
@@ -21,6 +21,19 @@ export interface RedisSessionStoreOptions {
 }
 
 export const defaultSessionPrefix = `${defaults.redis.prefix}sess:`;
+
+/**
+ * One atomic step (a script rather than MULTI so that it works on Redis 6, which has no `PEXPIREAT
+ * … GT`): store the session, index it under its expiry, drop the index's expired members, and let the
+ * index live exactly as long as its longest-lived session, even when SESSION_TTL was lowered since.
+ */
+const storeAndIndex = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return 1`;
 
 export class RedisSessionStore implements SessionStore {
   readonly #client: RedisClient;
@@ -40,15 +53,11 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, user: SessionUser, ttlSeconds: number): Promise<void> {
-    const expiresAt = Date.now() + ttlSeconds * 1000;
-    const index = this.userIndexPrefix + String(user.userId);
-    await this.#client
-      .multi()
-      .set(this.prefix + key, JSON.stringify(user), { expiration: { type: 'EX', value: ttlSeconds } })
-      .zAdd(index, { score: expiresAt, value: key })
-      .zRemRangeByScore(index, '-inf', Date.now())
-      .pExpireAt(index, expiresAt, 'GT')
-      .exec();
+    const now = Date.now();
+    await this.#client.eval(storeAndIndex, {
+      keys: [this.prefix + key, this.userIndexPrefix + String(user.userId)],
+      arguments: [JSON.stringify(user), String(ttlSeconds), String(now + ttlSeconds * 1000), key, String(now)],
+    });
   }
 
   async destroy(key: string): Promise<void> {

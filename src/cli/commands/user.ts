@@ -51,6 +51,9 @@ export const userCommand: Command = {
       } else {
         const ended = await app.services.users.changePassword(username, password);
         console.log(`blog-server: changed the password of ${username}; ended ${ended === 1 ? '1 session' : `${ended} sessions`}`);
+        if (config.session.store === 'memory') {
+          console.error(`blog-server: note: with SESSION_STORE=memory the running server's sessions are in its memory, out of reach of this command: restart it to end ${username}'s sessions`);
+        }
       }
     });
   },
