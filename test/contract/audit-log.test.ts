@@ -1,16 +1,18 @@
 /**
  * The audit log (AUDIT_LOG=file): each authentication event — login success and failure, lock,
  * logout, password change and its failure — is one JSON line in `LOG_DIR/audit.log` with its time,
- * event, username, client address and user agent, and none holds a password or a session id.
+ * event, username, client address and user agent, and none holds a password or a session id; the
+ * file is reopened as the access log is.
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { auditFieldMaxLength, auditLine } from '../../src/ops/audit-log.ts';
 import { Client, assertEnvelope } from '../helpers/client.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
 interface AuditRecord {
@@ -98,6 +100,29 @@ describe('audit log', () => {
       assert.ok(!text.includes(secret), `the audit log holds no ${secret}`);
     }
     assert.doesNotMatch(text, /"password"|\$scrypt\$/);
+  });
+
+  it('reopens its file like the access log (SIGHUP after logrotate renamed it)', async () => {
+    const reopenDir = mkdtempSync(join(tmpdir(), 'blog-server-audit-reopen-'));
+    try {
+      const server = await startTestServer({ dataDir: reopenDir, env: { AUDIT_LOG: 'file', LOG_ROTATE: 'off' } });
+      const path = join(reopenDir, 'logs', 'audit.log');
+      try {
+        const attempt = (username: string) => new Client(server.url).post('/api/user/login', { username, password: 'wrong' });
+        assertEnvelope(await attempt('before'), 200, -1, 'LOGIN_FAILED', '登录失败');
+        await eventually(() => existsSync(path) && readFileSync(path, 'utf8').includes('"before"'), 5_000, 'the first line written');
+        renameSync(path, `${path}.1`);
+        await server.app.reopenLogs();
+        assertEnvelope(await attempt('after'), 200, -1, 'LOGIN_FAILED', '登录失败');
+      } finally {
+        await server.close();
+      }
+      const usernames = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as AuditRecord).username);
+      assert.deepEqual(usernames(`${path}.1`), ['before']);
+      assert.deepEqual(usernames(path), ['after']);
+    } finally {
+      rmSync(reopenDir, { recursive: true, force: true });
+    }
   });
 
   it('bounds what the client sent, and writes nothing when AUDIT_LOG=off', async () => {
