@@ -20,9 +20,10 @@ import { apiRoutes } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createAppLog, toAppLog, type AppLog, type LogFunction } from './ops/app-log.ts';
 import { LogFile } from './ops/log-file.ts';
-import { createLoginLimiter, type LimiterFactory } from './security/login-limiter.ts';
-import { redisLimiterFactory } from './security/redis-limiter.ts';
-import { sqliteLimiterFactory } from './security/sqlite-limiter.ts';
+import { createAuditTrail, stdoutSink } from './ops/audit-log.ts';
+import { createLoginLimiter, type CounterStore } from './security/login-limiter.ts';
+import { redisCounterStore } from './security/redis-limiter.ts';
+import { sqliteCounterStore } from './security/sqlite-limiter.ts';
 import { MemorySessionStore } from './sessions/memory-store.ts';
 import { connectRedis, type SharedRedis } from './connections/redis-client.ts';
 import { RedisSessionStore } from './sessions/redis-store.ts';
@@ -70,9 +71,9 @@ function createSessionStore(config: Config, redis: SharedRedis | undefined, appL
  * processes that share the sessions (the SQLite file: one machine; Redis: every machine). Memory
  * (undefined) only beside memory sessions, which a cluster refuses (src/ops/process-manager.ts).
  */
-function loginCountersBeside(store: SessionStore, redis: SharedRedis | undefined, deadlineMs: number): LimiterFactory | undefined {
-  if (store instanceof SqliteSessionStore) return sqliteLimiterFactory(store.database);
-  if (store instanceof RedisSessionStore && redis) return redisLimiterFactory(redis, deadlineMs);
+function loginCountersBeside(store: SessionStore, redis: SharedRedis | undefined, deadlineMs: number): CounterStore | undefined {
+  if (store instanceof SqliteSessionStore) return sqliteCounterStore(store.database);
+  if (store instanceof RedisSessionStore && redis) return redisCounterStore(redis, deadlineMs);
   return undefined;
 }
 
@@ -109,6 +110,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   opened.push(() => sessions.close());
 
+  // Authentication events on their own stream (AUDIT_LOG), rotated as the access log is.
+  const { rotate, maxBytes, keepDays, instance } = config.logRotation;
+  const auditLogFile = config.auditLog !== 'file' ? undefined
+    : await orClose(() => new LogFile({ dir: config.logDir, base: 'audit', instance, rotate, maxBytes, keepDays, onError: (message, error) => log(message, error) }), opened);
+  if (auditLogFile) opened.push(() => auditLogFile.close());
+  const audit = createAuditTrail(auditLogFile ?? (config.auditLog === 'stdout' ? stdoutSink : undefined));
+
   const hasher = new PasswordHasher(defaults.scrypt, config.coursePasswordSecret);
   const limiter = options.loginLimiter ?? createLoginLimiter(config.login, loginCountersBeside(store, redis, config.session.storeTimeoutMs));
   const services: Services = {
@@ -124,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       realnameMaxLength: defaults.realnameMaxLength,
       passwordMinLength: defaults.passwordMinLength,
       passwordMaxLength: defaults.passwordMaxLength,
-    }),
+    }, { sessions, audit }),
   };
 
   const demo = config.demoData ? await orClose(() => createDemoData(services.users, services.blogs), opened) : undefined;
@@ -140,7 +148,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
   });
   const engine = await orClose(() => engineNamed(config.engine), opened);
-  const { rotate, maxBytes, keepDays, instance } = config.logRotation;
   const accessLogFile = config.accessLog !== 'combined' ? undefined
     : await orClose(() => new LogFile({ dir: config.logDir, base: 'access', instance, rotate, maxBytes, keepDays, onError: (message, error) => log(message, error) }), opened);
   if (accessLogFile) opened.push(() => accessLogFile.close());
@@ -154,7 +161,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     storage,
     services,
     startup: { migrations, demo },
-    reopenLogs: async () => accessLogFile?.reopen(),
+    reopenLogs: async () => {
+      await Promise.all([accessLogFile?.reopen(), auditLogFile?.reopen()]);
+    },
     close() {
       closing ??= (async () => {
         for (const close of opened.reverse()) await close();

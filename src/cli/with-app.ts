@@ -1,11 +1,14 @@
-/** Opens the app for a one-off command (no access log, no demo data), runs a task, closes it. */
+/**
+ * Opens the app for a one-off command (no access log, no demo data), runs a task, closes it. Its
+ * audit events go to the server's audit file, which it appends to and never rotates: the server does.
+ */
 import type { App } from '../app.ts';
 import type { Config } from '../config/config.ts';
 
 export async function withApp(config: Config, task: (app: App) => Promise<void>): Promise<void> {
   // Loaded when it runs: every command shares main.ts, and `logs analyze` must stay lean (peak RSS).
   const { createApp } = await import('../app.ts');
-  const app = await createApp({ ...config, demoData: false, accessLog: 'off' });
+  const app = await createApp({ ...config, demoData: false, accessLog: 'off', logRotation: { ...config.logRotation, rotate: 'off', maxBytes: 0 } });
   try {
     await task(app);
   } finally {

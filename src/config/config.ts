@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { defaults } from './defaults.ts';
 import { ConfigError } from './setting.ts';
-import { readSettings, type AccessLogFormat, type EngineName, type Environment, type LogRotationKind, type SessionStoreKind } from './settings.ts';
+import { readSettings, type AccessLogFormat, type AuditLogDestination, type EngineName, type Environment, type LogRotationKind, type SessionStoreKind } from './settings.ts';
 
 export { ConfigError } from './setting.ts';
 export { ENGINE_NAMES, packageRoot, type AccessLogFormat, type EngineName, type Environment, type SessionStoreKind } from './settings.ts';
@@ -44,6 +44,7 @@ export interface Config {
   /** node:http's limits on slow and oversized clients. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; maxHeaderBytes: number };
   accessLog: AccessLogFormat;
+  auditLog: AuditLogDestination;
   logDir: string;
   /** How the combined access log rotates, and which PM2 instance this process is (its own file). */
   logRotation: { rotate: LogRotationKind; maxBytes: number; keepDays: number; instance: string | undefined };
@@ -115,6 +116,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     allowedOrigins: settings.ALLOWED_ORIGINS,
     http: { headersTimeoutMs: settings.HEADERS_TIMEOUT, requestTimeoutMs: settings.REQUEST_TIMEOUT, maxHeaderBytes: settings.MAX_HEADER_SIZE },
     accessLog: settings.ACCESS_LOG,
+    auditLog: settings.AUDIT_LOG,
     logDir: settings.LOG_DIR,
     logRotation: { rotate: settings.LOG_ROTATE, maxBytes: settings.LOG_MAX_SIZE, keepDays: settings.LOG_KEEP_DAYS, instance: settings.NODE_APP_INSTANCE },
     webDir: settings.WEB_DIR,

@@ -18,6 +18,8 @@ export const SESSION_STORES = ['sqlite', 'memory', 'redis'] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 export const ACCESS_LOG_FORMATS = ['dev', 'combined', 'off'] as const;
 export type AccessLogFormat = (typeof ACCESS_LOG_FORMATS)[number];
+export const AUDIT_LOG_DESTINATIONS = ['file', 'stdout', 'off'] as const;
+export type AuditLogDestination = (typeof AUDIT_LOG_DESTINATIONS)[number];
 export const LOG_ROTATIONS = ['daily', 'off'] as const;
 export type LogRotationKind = (typeof LOG_ROTATIONS)[number];
 
@@ -130,6 +132,11 @@ export const settings = {
     noun: 'access log format',
     default: derived('`dev`, or `combined` in production', ({ get }) => (production(get) ? 'combined' : 'dev')),
     description: '`dev` (concise, stdout), `combined` (Apache combined + response time, into `LOG_DIR/access.log`), `off`',
+  }),
+  AUDIT_LOG: choice(AUDIT_LOG_DESTINATIONS, {
+    noun: 'audit log destination',
+    default: derived('`file` in production, `off` otherwise', ({ get }) => (production(get) ? 'file' : 'off')),
+    description: 'authentication events (logins, locks, unlocks, logouts, password changes) as JSON lines: `file` (`LOG_DIR/audit.log`, rotated as the access log), `stdout`, `off`',
   }),
   LOG_DIR: path({ default: './logs', description: 'where the combined access log goes' }),
   LOG_ROTATE: choice(LOG_ROTATIONS, {

@@ -17,6 +17,7 @@ export const errorCatalogue = {
   USERNAME_TAKEN: { status: 200, message: '用户名已存在' },
   USER_NOT_FOUND: { status: 200, message: '用户不存在' },
   PASSWORD_INVALID: { status: 200, message: '密码长度不合法' },
+  OLD_PASSWORD_WRONG: { status: 200, message: '原密码错误' },
   REALNAME_INVALID: { status: 200, message: '真实姓名不合法' },
   INVALID_PARAMETER: { status: 400, message: '参数错误' },
   MALFORMED_BODY: { status: 400, message: '请求体格式错误' },

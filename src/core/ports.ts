@@ -1,6 +1,7 @@
 /**
  * What the core needs from the outside world, as small interfaces. Storage implements the
- * repositories; security implements the login limiter. The core imports none of them.
+ * repositories; security implements the login limiter; sessions end a user's sessions; the audit
+ * log records authentication events. The core imports none of them.
  */
 
 /** A blog as the API returns it: `createtime`/`updatetime` in ms since the epoch, `author` a username. */
@@ -52,6 +53,52 @@ export interface UserRepository {
 export interface LoginLimiter {
   /** Resolves the seconds to wait when locked, or 0 when the attempt may proceed. */
   retryAfterSeconds(clientAddress: string, username: string): Promise<number>;
-  recordFailure(clientAddress: string, username: string): Promise<void>;
+  /** Counts a failure; resolves what this very failure locked (none when it locked nothing new). */
+  recordFailure(clientAddress: string, username: string): Promise<LockOutcome>;
   recordSuccess(clientAddress: string, username: string): Promise<void>;
+  /** Clears the username's counters on every address; resolves whether one of them was locked. */
+  unlock(username: string): Promise<UnlockOutcome>;
+}
+
+/** What a failure locked: the address + username, the address alone, both or nothing. */
+export interface LockOutcome {
+  user: boolean;
+  address: boolean;
+}
+
+export interface UnlockOutcome {
+  /** Counters found for the username (one per address it failed from). */
+  cleared: number;
+  /** Whether one of them had reached the limit. */
+  wasLocked: boolean;
+}
+
+/** Ends a user's sessions on the server; `keep` is the session (as the client holds it) that stays. */
+export interface UserSessions {
+  endSessionsOf(userId: number, keep?: string): Promise<number>;
+}
+
+/** Who is acting: an HTTP client, or null for the command line. */
+export interface ClientInfo {
+  address: string;
+  userAgent: string;
+}
+
+export type AuthEventName = 'login.success' | 'login.failure' | 'login.lock' | 'login.unlock' | 'logout' | 'password.change' | 'password.failure';
+
+/** One authentication event. Never a password, a hash or a session id. */
+export interface AuthEvent {
+  event: AuthEventName;
+  /** As given (a failed login's username may not exist). */
+  username: string;
+  client: ClientInfo | null;
+  /** Why it failed or what it concerned: `wrong_password`, `unknown_user`, `locked`, `address`, … */
+  reason?: string;
+  /** Sessions ended by a password change. */
+  sessionsEnded?: number;
+}
+
+/** Where authentication events go (the audit log, src/ops/audit-log.ts); writing never fails a request. */
+export interface AuditTrail {
+  record(event: AuthEvent): void;
 }

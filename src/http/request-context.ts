@@ -70,6 +70,10 @@ export class RequestContext implements RouteInput {
     return clientAddressOf(this.#incoming, this.#options.trustProxy);
   }
 
+  get userAgent(): string {
+    return this.#incoming.headers['user-agent'] ?? '';
+  }
+
   /** The signed session id the client sent, if any. */
   get sessionCookie(): string | undefined {
     return readSessionCookie(this.#incoming.headers.cookie, this.#options.cookieName);

@@ -31,6 +31,10 @@ export interface RouteInput<Q extends FieldSpecs = FieldSpecs, B extends FieldSp
   /** The whole query as sent, undeclared parameters included (the list's `Link` headers keep them). */
   readonly rawQuery: Query;
   readonly clientAddress: string;
+  /** The `User-Agent` header, `''` when absent (for the audit log). */
+  readonly userAgent: string;
+  /** The signed session id the client sent, if any: the session a password change keeps. */
+  readonly sessionCookie: string | undefined;
   /** The session's user, read from the store on first call; null when anonymous. */
   user(): Promise<SessionUser | null>;
   /** The session's user, or SESSION_REQUIRED. */

@@ -3,10 +3,11 @@
  * inputs, the errors it may answer and what a success carries (src/http/route.ts); its handler gets
  * validated input, calls the core and returns data.
  */
+import type { ClientInfo } from '../core/ports.ts';
 import { field } from './inputs.ts';
-import { defineRoute, type Method, type Route, type RouteOutcome, type Services } from './route.ts';
+import { defineRoute, type Method, type Route, type RouteInput, type RouteOutcome, type Services } from './route.ts';
 import { listHeaders } from './pagination.ts';
-import { blogListShape, blogShape, newBlogShape, userShape } from './shapes.ts';
+import { blogListShape, blogShape, newBlogShape, sessionsEndedShape, userShape } from './shapes.ts';
 
 export interface RouteOptions {
   /** Also accept the course's early `GET /api/user/login?username=&password=` (unsafe: passwords land in logs). */
@@ -115,8 +116,13 @@ function remove(path: string): Route {
   });
 }
 
-async function logIn(users: Services['users'], { username, password }: { username: string; password: string }, clientAddress: string): Promise<RouteOutcome> {
-  const user = await users.login({ username, password, clientAddress });
+/** Who is asking, for the audit log. */
+function clientOf(input: RouteInput): ClientInfo {
+  return { address: input.clientAddress, userAgent: input.userAgent };
+}
+
+async function logIn(users: Services['users'], { username, password }: { username: string; password: string }, client: ClientInfo): Promise<RouteOutcome> {
+  const user = await users.login({ username, password, client });
   return { data: { username: user.username, realname: user.realname }, session: { start: user } };
 }
 
@@ -132,7 +138,7 @@ const login = defineRoute({
   methods: ['POST'],
   summary: 'Log in: a new session cookie',
   body: credentials,
-  handle: (input, { users }) => logIn(users, input.body, input.clientAddress),
+  handle: (input, { users }) => logIn(users, input.body, clientOf(input)),
 });
 
 /** The course's early cookie chapter logs in from the query: off unless UNSAFE_GET_LOGIN. */
@@ -141,7 +147,7 @@ const loginFromQuery = defineRoute({
   methods: ['GET'],
   summary: 'Log in from the query (unsafe: passwords land in access logs; UNSAFE_GET_LOGIN)',
   query: credentials,
-  handle: (input, { users }) => logIn(users, input.query, input.clientAddress),
+  handle: (input, { users }) => logIn(users, input.query, clientOf(input)),
 });
 
 /** `/api/user/logout` and the variant `/api/user/logOut`: the session ends on the server too. */
@@ -151,11 +157,33 @@ function logout(path: string): Route {
     path,
     auth: 'none',
     summary: 'Log out: the session ends on the server and the cookie is cleared',
-    async handle() {
+    async handle(input, { users }) {
+      const user = await input.user();
+      if (user) users.loggedOut(user, clientOf(input));
       return { session: 'end' };
     },
   });
 }
+
+/** A logged-in user changes their password; every other session of theirs ends, this one stays. */
+const changePassword = defineRoute({
+  methods: ['POST'],
+  path: '/api/user/password',
+  auth: 'user',
+  summary: 'Change the logged-in user\'s password; their other sessions end',
+  body: {
+    oldPassword: field.string('the current password (failures count as failed logins)'),
+    newPassword: field.string('the new password'),
+  },
+  errors: ['OLD_PASSWORD_WRONG', 'PASSWORD_INVALID', 'TOO_MANY_LOGIN_ATTEMPTS'],
+  data: sessionsEndedShape,
+  async handle(input, { users }) {
+    const user = await input.requireUser();
+    const { oldPassword, newPassword } = input.body;
+    const sessionsEnded = await users.changeOwnPassword({ user, oldPassword, newPassword, client: clientOf(input), keepSession: input.sessionCookie });
+    return { data: { sessionsEnded } };
+  },
+});
 
 /** `/api/user/info` and the course copies' login checks, which answer the same. */
 function info(path: string, methods: readonly Method[]): Route {
@@ -184,6 +212,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...(options.unsafeGetLogin ? [loginFromQuery] : []),
     logout('/api/user/logout'),
     logout('/api/user/logOut'),
+    changePassword,
     info('/api/user/info', ['GET']),
     info('/api/user/loginCheck', either),
     info('/api/user/checkLogin', either),

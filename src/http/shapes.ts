@@ -30,3 +30,10 @@ export const userShape: Shape = {
   required: ['username', 'realname'],
   properties: { username: { type: 'string' }, realname: { type: 'string' } },
 };
+
+/** What a password change did: how many other sessions of the user it ended. */
+export const sessionsEndedShape: Shape = {
+  type: 'object',
+  required: ['sessionsEnded'],
+  properties: { sessionsEnded: { type: 'integer', minimum: 0, description: 'the user\'s other sessions ended on the server' } },
+};

@@ -11,7 +11,7 @@
  */
 import { RateLimiterRedis, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import type { SharedRedis } from '../connections/redis-client.ts';
-import type { LimiterFactory } from './login-limiter.ts';
+import type { CounterStore, KeyLister, LimiterFactory } from './login-limiter.ts';
 
 /** A factory for `createLoginLimiter` whose counters live under `<redis prefix><keyPrefix>:`. */
 export function redisLimiterFactory(redis: SharedRedis, deadlineMs: number): LimiterFactory {
@@ -26,4 +26,26 @@ export function redisLimiterFactory(redis: SharedRedis, deadlineMs: number): Lim
       }),
       timeoutMs: deadlineMs,
     });
+}
+
+/** Redis's glob characters, escaped: a username is matched as written. */
+function globLiteral(text: string): string {
+  return text.replace(/[\\*?[\]^]/g, (character) => `\\${character}`);
+}
+
+/** The keys of one counter, found with SCAN (never KEYS, which blocks Redis). */
+export function redisKeyLister(redis: SharedRedis): KeyLister {
+  return async (keyPrefix, suffix) => {
+    const start = `${redis.prefix}${keyPrefix}:`;
+    const found: string[] = [];
+    for await (const batch of redis.client.scanIterator({ MATCH: `${globLiteral(start)}*${globLiteral(suffix)}`, COUNT: 1000 })) {
+      for (const key of batch) found.push(key.slice(start.length));
+    }
+    return found;
+  };
+}
+
+/** The counters in Redis. */
+export function redisCounterStore(redis: SharedRedis, deadlineMs: number): CounterStore {
+  return { factory: redisLimiterFactory(redis, deadlineMs), listKeys: redisKeyLister(redis) };
 }

@@ -11,7 +11,7 @@
  */
 import type SqliteDatabase from 'better-sqlite3';
 import { RateLimiterSQLite } from 'rate-limiter-flexible';
-import type { LimiterFactory } from './login-limiter.ts';
+import type { CounterStore, KeyLister, LimiterFactory } from './login-limiter.ts';
 
 /** The table made by the session file's migration `2026-12-01-001-login-failures`. */
 export const loginFailuresTable = 'login_failures';
@@ -27,4 +27,22 @@ export function sqliteLimiterFactory(database: SqliteDatabase.Database): Limiter
       clearExpiredByTimeout: false,
       ...options,
     });
+}
+
+/** `LIKE` matches `%` and `_` anywhere: escaped, a username is matched as written. */
+function likeLiteral(text: string): string {
+  return text.replace(/[!%_]/g, (character) => `!${character}`);
+}
+
+/** The keys of one counter in `login_failures`, expired rows included (the limiter reads each). */
+export function sqliteKeyLister(database: SqliteDatabase.Database): KeyLister {
+  return async (keyPrefix, suffix) => {
+    const rows = database.prepare(`select key from ${loginFailuresTable} where key like ? escape '!'`).pluck().all(`${likeLiteral(keyPrefix)}:%${likeLiteral(suffix)}`) as string[];
+    return rows.map((key) => key.slice(keyPrefix.length + 1));
+  };
+}
+
+/** The counters in the SQLite session file. */
+export function sqliteCounterStore(database: SqliteDatabase.Database): CounterStore {
+  return { factory: sqliteLimiterFactory(database), listKeys: sqliteKeyLister(database) };
 }

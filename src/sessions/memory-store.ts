@@ -24,6 +24,18 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.delete(key);
   }
 
+  async destroyUser(userId: number, exceptKey?: string): Promise<number> {
+    this.#purgeExpired();
+    let ended = 0;
+    for (const [key, entry] of this.#sessions) {
+      if (entry.user.userId === userId && key !== exceptKey) {
+        this.#sessions.delete(key);
+        ended += 1;
+      }
+    }
+    return ended;
+  }
+
   async close(): Promise<void> {
     this.#sessions.clear();
   }

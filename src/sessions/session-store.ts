@@ -7,5 +7,7 @@ export interface SessionStore {
   /** Stores a session that expires after `ttlSeconds`. */
   set(key: string, user: SessionUser, ttlSeconds: number): Promise<void>;
   destroy(key: string): Promise<void>;
+  /** Ends every session of the user but the one under `exceptKey`; resolves how many ended. */
+  destroyUser(userId: number, exceptKey?: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlogError, serviceUnavailable } from '../core/errors.ts';
 import type { SessionUser } from '../core/session-user.ts';
+import type { UserSessions } from '../core/ports.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface SessionOptions {
@@ -30,7 +31,7 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<
   }
 }
 
-export class Sessions {
+export class Sessions implements UserSessions {
   readonly store: SessionStore;
   readonly #options: SessionOptions;
 
@@ -58,6 +59,12 @@ export class Sessions {
     const id = cookieValue === undefined ? undefined : this.#verify(cookieValue);
     if (id === undefined) return;
     await withDeadline(this.store.destroy(this.#keyOf(id)), this.#options.storeTimeoutMs);
+  }
+
+  /** Ends every session of the user on the server but the one of `keepCookie` (the one that asked). */
+  async endSessionsOf(userId: number, keepCookie?: string): Promise<number> {
+    const keep = keepCookie === undefined ? undefined : this.#verify(keepCookie);
+    return withDeadline(this.store.destroyUser(userId, keep === undefined ? undefined : this.#keyOf(keep)), this.#options.storeTimeoutMs);
   }
 
   close(): Promise<void> {

@@ -32,6 +32,14 @@ export const sessionMigrations: readonly SessionMigration[] = [
     );
     create index if not exists login_failures_expire on login_failures (expire);`,
   },
+  {
+    // A user's sessions, findable so that a password change can end them. Sessions of a file made
+    // before keep their user: it is in their JSON.
+    name: '2026-12-01-002-sessions-user',
+    sql: `alter table sessions add column user_id integer;
+    update sessions set user_id = json_extract(data, '$.userId');
+    create index sessions_user on sessions (user_id);`,
+  },
 ];
 
 const recordTable = 'session_migrations';

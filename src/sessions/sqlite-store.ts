@@ -23,8 +23,9 @@ export interface SqliteSessionStoreOptions {
 export class SqliteSessionStore implements SessionStore {
   readonly #database: SqliteDatabase.Database;
   readonly #select: SqliteDatabase.Statement<[string, number], { data: string }>;
-  readonly #upsert: SqliteDatabase.Statement<[string, string, number]>;
+  readonly #upsert: SqliteDatabase.Statement<[string, string, number, number]>;
   readonly #delete: SqliteDatabase.Statement<[string]>;
+  readonly #deleteUser: SqliteDatabase.Statement<[number, string], number>;
   readonly #purge: SqliteDatabase.Statement<[number]>;
   readonly #purgeLoginFailures: SqliteDatabase.Statement<[number]>;
   readonly #timer: NodeJS.Timeout;
@@ -44,8 +45,9 @@ export class SqliteSessionStore implements SessionStore {
       throw error;
     }
     this.#select = this.#database.prepare('select data from sessions where key = ? and expires > ?');
-    this.#upsert = this.#database.prepare('insert into sessions (key, data, expires) values (?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires');
+    this.#upsert = this.#database.prepare('insert into sessions (key, data, expires, user_id) values (?, ?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires, user_id = excluded.user_id');
     this.#delete = this.#database.prepare('delete from sessions where key = ?');
+    this.#deleteUser = this.#database.prepare<[number, string], number>('delete from sessions where user_id = ? and key <> ? returning expires').pluck();
     this.#purge = this.#database.prepare('delete from sessions where expires <= ?');
     this.#purgeLoginFailures = this.#database.prepare('delete from login_failures where expire <= ?');
     this.#timer = setInterval(() => this.purgeExpired(), options.purgeIntervalMs);
@@ -63,11 +65,17 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async set(key: string, user: SessionUser, ttlSeconds: number): Promise<void> {
-    this.#upsert.run(key, JSON.stringify(user), Date.now() + ttlSeconds * 1000);
+    this.#upsert.run(key, JSON.stringify(user), Date.now() + ttlSeconds * 1000, user.userId);
   }
 
   async destroy(key: string): Promise<void> {
     this.#delete.run(key);
+  }
+
+  async destroyUser(userId: number, exceptKey?: string): Promise<number> {
+    // Expired rows not purged yet go too, but only live ones count as ended.
+    const now = Date.now();
+    return this.#deleteUser.all(userId, exceptKey ?? '').filter((expires) => expires > now).length;
   }
 
   /** Deletes expired sessions and login counters; returns how many sessions went. */

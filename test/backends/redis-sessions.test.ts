@@ -61,6 +61,23 @@ describe('Redis session store', { skip }, () => {
     assert.deepEqual(JSON.parse(value ?? 'null'), { userId: 3, username: 'wangwu', realname: '王五' });
     assert.ok(ttl > 85 && ttl <= 90, `ttl ${ttl}`);
   });
+
+  it('indexes a user\'s sessions in a sorted set outside the session keys, living as long as the longest session', async () => {
+    assert.ok(redis && prefix);
+    const store = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}idx:` });
+    const index = `${prefix.name}idx-by-user:9`;
+    const user = { userId: 9, username: 'zhaoliu', realname: '赵六' };
+    await store.set('long', user, 300);
+    await store.set('short', user, 30);
+    const read = () => withRedis(async (client) => ({ members: await client.zRange(index, 0, -1), ttl: await client.ttl(index) }));
+    const both = await read();
+    assert.deepEqual(both.members.sort(), ['long', 'short']);
+    assert.ok(both.ttl > 295 && both.ttl <= 300, `a shorter session does not shorten the index: ttl ${both.ttl}`);
+    await store.destroy('long');
+    assert.deepEqual((await read()).members, ['short'], 'a logout leaves the index');
+    assert.equal(await store.destroyUser(9), 1);
+    assert.deepEqual(await read(), { members: [], ttl: -2 });
+  });
 });
 
 describe('Redis sessions in the server', { skip }, () => {

@@ -74,6 +74,10 @@ class FlakyStore implements SessionStore {
     this.#check();
     return this.#inner.destroy(key);
   }
+  async destroyUser(userId: number, exceptKey?: string): Promise<number> {
+    this.#check();
+    return this.#inner.destroyUser(userId, exceptKey);
+  }
   close(): Promise<void> {
     return this.#inner.close();
   }

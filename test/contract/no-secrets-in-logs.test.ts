@@ -143,10 +143,11 @@ describe('failure paths, for the logs', () => {
   it('a 500 in the middle of a login logs the error, not the password', async () => {
     const exploding: LoginLimiter = {
       retryAfterSeconds: async () => 0,
-      recordFailure: async () => {},
+      recordFailure: async () => ({ user: false, address: false }),
       recordSuccess: async () => {
         throw new Error('limiter exploded');
       },
+      unlock: async () => ({ cleared: 0, wasLocked: false }),
     };
     const server = await startLogged({ app: { loginLimiter: exploding }, expectedLogs: [/^unexpected error:$/] });
     try {

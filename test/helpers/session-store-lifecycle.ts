@@ -38,6 +38,36 @@ export function runSessionStoreLifecycle(name: string, create: () => Promise<Ses
       assert.equal(await store.get('k3'), undefined);
     });
 
+    it('ends every session of one user but the one kept, and no other user\'s', async () => {
+      const alice = { ...user, userId: 101 };
+      const bob = { ...user, userId: 102 };
+      for (const key of ['alice-1', 'alice-2', 'alice-3']) await store.set(key, alice, 60);
+      await store.set('bob-1', bob, 60);
+      assert.equal(await store.destroyUser(101, 'alice-2'), 2);
+      assert.equal(await store.get('alice-1'), undefined);
+      assert.equal(await store.get('alice-3'), undefined);
+      assert.deepEqual(await store.get('alice-2'), alice, 'the kept session stays');
+      assert.deepEqual(await store.get('bob-1'), bob, 'another user\'s session stays');
+      assert.equal(await store.destroyUser(101), 1, 'without a kept session, the last one ends too');
+      assert.equal(await store.get('alice-2'), undefined);
+      assert.equal(await store.destroyUser(101), 0);
+      assert.equal(await store.destroyUser(999), 0, 'a user without sessions');
+    });
+
+    it('counts a user\'s sessions exactly after logouts, re-logins and expiry', async () => {
+      const carol = { ...user, userId: 103 };
+      await store.set('carol-1', carol, 60);
+      await store.set('carol-2', carol, 60);
+      await store.set('carol-short', carol, 1);
+      await store.destroy('carol-1');
+      // A key that now belongs to someone else is no longer carol's.
+      await store.set('carol-2', { ...carol, userId: 104 }, 60);
+      await store.set('carol-3', carol, 60);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      assert.equal(await store.destroyUser(103), 1, 'only carol-3 was live and hers');
+      assert.equal((await store.get('carol-2'))?.userId, 104);
+    });
+
     it('keeps sessions apart', async () => {
       await store.set('a', { ...user, userId: 1 }, 60);
       await store.set('b', { ...user, userId: 2 }, 60);

@@ -81,13 +81,34 @@ describe('SQLite session store', () => {
     assert.deepEqual(applied, [...sessionMigrations, slow].map((migration) => migration.name), 'each migration ran in exactly one process');
   });
 
+  it('keeps the user of sessions made before sessions were indexed by user', async () => {
+    const path = join(directory, 'first-release.db');
+    const database = new SqliteDatabase(path);
+    try {
+      migrateSessionDatabase(database, sessionMigrations.slice(0, 1));
+      const insert = database.prepare('insert into sessions (key, data, expires) values (?, ?, ?)');
+      insert.run('old-1', JSON.stringify({ userId: 5, username: 'lisi', realname: '李四' }), Date.now() + 60_000);
+      insert.run('old-2', JSON.stringify({ userId: 6, username: 'wangwu', realname: '王五' }), Date.now() + 60_000);
+    } finally {
+      database.close();
+    }
+    const store = new SqliteSessionStore(sqliteOptions(path));
+    try {
+      assert.equal(await store.destroyUser(5), 1);
+      assert.equal(await store.get('old-1'), undefined);
+      assert.equal((await store.get('old-2'))?.username, 'wangwu');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('applies a later migration to a file made by the earlier ones', () => {
     const database = new SqliteDatabase(join(directory, 'later.db'));
     try {
       // A file of the first release, before the login counters moved beside the sessions.
       assert.deepEqual(migrateSessionDatabase(database, sessionMigrations.slice(0, 1)), ['2026-11-25-001-sessions']);
       const later = [...sessionMigrations, { name: '2099-01-01-001-later', sql: 'create table later (x integer)' }];
-      assert.deepEqual(migrateSessionDatabase(database, later), ['2026-12-01-001-login-failures', '2099-01-01-001-later']);
+      assert.deepEqual(migrateSessionDatabase(database, later), ['2026-12-01-001-login-failures', '2026-12-01-002-sessions-user', '2099-01-01-001-later']);
       assert.deepEqual(migrateSessionDatabase(database, later), []);
       assert.deepEqual(database.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all(), ['later', 'login_failures', 'session_migrations', 'sessions']);
     } finally {
@@ -152,6 +173,7 @@ describe('session layer', () => {
       get: () => new Promise(() => {}),
       set: () => new Promise(() => {}),
       destroy: () => new Promise(() => {}),
+      destroyUser: () => new Promise(() => {}),
       close: async () => {},
     };
     const sessions = new Sessions(stalled, options);

@@ -38,7 +38,7 @@ describe('the table of settings', () => {
       SESSION_STORE_TIMEOUT: 2_000, COOKIE_SECURE: false, REDIS_URL: undefined, COURSE_PASSWORD_SECRET: undefined,
       LOGIN_MAX_FAILURES: 10, LOGIN_MAX_FAILURES_PER_ADDRESS: 100, LOGIN_WINDOW: 900, UNSAFE_GET_LOGIN: false, TRUST_PROXY: false,
       ALLOWED_ORIGINS: [], HEADERS_TIMEOUT: 20_000, REQUEST_TIMEOUT: 30_000, MAX_HEADER_SIZE: 16_384,
-      ACCESS_LOG: 'dev', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
+      ACCESS_LOG: 'dev', AUDIT_LOG: 'off', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
     });
     // Written back as text, every default reads as itself.
     for (const name of names) {
@@ -49,6 +49,7 @@ describe('the table of settings', () => {
 
   it('derives defaults from other settings', () => {
     assert.equal(read({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).ACCESS_LOG, 'combined');
+    assert.equal(read({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).AUDIT_LOG, 'file');
     assert.equal(read({ REDIS_URL: 'rediss://cache:6380' }).SESSION_STORE, 'redis');
     assert.equal(read({ DATABASE_URL: 'sqlite:///var/lib/blog/blog.db' }).SESSION_DB, '/var/lib/blog/sessions.db');
     assert.equal(read({ DATABASE_URL: 'postgres://blog@db/blog' }).SESSION_DB, '/srv/blog/data/sessions.db');

@@ -24,7 +24,7 @@ export const serveCommand: Command = {
     // refused before it can touch the first one's log files. SIGHUP reopens the access log file
     // (logrotate, deploy/split-logs.sh); the PID file says whom to signal.
     const created: { app?: Awaited<ReturnType<typeof createApp>> } = {};
-    const hangup = config.accessLog === 'combined' ? reopenLogsOnHangup({ reopenLogs: async () => created.app?.reopenLogs() }, log, { logDir: config.logDir, instance: config.logRotation.instance }) : undefined;
+    const hangup = config.accessLog === 'combined' || config.auditLog === 'file' ? reopenLogsOnHangup({ reopenLogs: async () => created.app?.reopenLogs() }, log, { logDir: config.logDir, instance: config.logRotation.instance }) : undefined;
     const app = await createApp(config, { log }).catch((error: unknown) => {
       hangup?.dispose();
       throw error;
