@@ -44,6 +44,8 @@ export function startServe(dataDir: string, logDir: string, env: Record<string, 
 }
 
 export interface Load {
+  /** Resolves once `count` more requests have been answered than when it was called (bounded: rejects after 30 s). */
+  answerMore(count: number): Promise<void>;
   /** Stops sending; resolves with the numbers of every request that was answered. */
   stop(): Promise<number[]>;
 }
@@ -67,6 +69,14 @@ export function startLoad(url: string, { first = 0, concurrency = 4 } = {}): Loa
   };
   const loops = Array.from({ length: concurrency }, loop);
   return {
+    async answerMore(count) {
+      const target = answered.length + count;
+      const deadline = Date.now() + 30_000;
+      while (answered.length < target) {
+        if (!running || Date.now() > deadline) throw new Error(`the load answered ${answered.length} of ${target} requests`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async stop() {
       running = false;
       await Promise.all(loops);
