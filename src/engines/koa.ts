@@ -27,6 +27,11 @@ export const koaEngine: Engine = (context) => {
   const { api } = context;
   const limit = api.bodyLimitBytes;
   const app = new Koa();
+  // What reaches Koa's own error handler is a connection that failed under a request (a client that
+  // hung up mid-body: node's "Parse Error"), never the API's errors, which the first middleware
+  // answers. Koa would print it to stderr; native and Express say nothing of a client's broken
+  // connection either.
+  app.silent = true;
 
   // The catch Koa needs for the body parser's errors; the API renders them as native's.
   app.use(async (ctx, next) => {

@@ -24,7 +24,7 @@ if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`FUZZ_SEED=${proces
 const explicitCount = process.env.FUZZ_COUNT === undefined ? undefined : Number(process.env.FUZZ_COUNT);
 if (explicitCount !== undefined && !(Number.isSafeInteger(explicitCount) && explicitCount > 0)) throw new Error(`FUZZ_COUNT=${process.env.FUZZ_COUNT}: a positive integer is needed`);
 const defaultCount = 1500;
-const cellBudgetMs = 6_000;
+const cellBudgetMs = 4_500;
 const wantedCells = process.env.FUZZ_CELLS?.split(',').map((part) => part.trim()).filter(Boolean);
 
 /** Small limits, so that oversized bodies are cheap to send; high login limits, so the fuzz never locks zhangsan out. */
@@ -39,6 +39,14 @@ const cells = contractMatrix()
 const uncaught: unknown[] = [];
 process.on('uncaughtException', (error) => uncaught.push(error));
 process.on('unhandledRejection', (reason) => uncaught.push(reason));
+
+/** What anything wrote to stderr while a cell ran (a framework's default error printer, say): the app logs through its own log. */
+const stderrWrites: string[] = [];
+const writeStderr = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  stderrWrites.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  return writeStderr(chunk, ...rest);
+}) as typeof process.stderr.write;
 
 interface Answer {
   status: number;
@@ -163,6 +171,7 @@ for (const cell of cells) {
       const deadline = explicitCount === undefined ? Date.now() + cellBudgetMs : Infinity;
       const url = new URL(server.url);
       uncaught.length = 0;
+      stderrWrites.length = 0;
       let sent = 0;
       const tally = new Map<number | string, number>();
       for (let index = 0; index < count && Date.now() < deadline; index += 1) {
@@ -182,6 +191,7 @@ for (const cell of cells) {
         } catch (error) {
           fail(cell, index, request, `the server logged: ${error instanceof Error ? error.message : String(error)}`, answer);
         }
+        if (stderrWrites.length > 0) fail(cell, index, request, `something wrote to stderr: ${JSON.stringify(stderrWrites.join(''))}`, answer);
         if (uncaught.length > 0) fail(cell, index, request, `uncaught in the process: ${uncaught.map((error) => (error instanceof Error ? error.stack : String(error))).join('\n')}`, answer);
         // A fuzzed logout (or login) with the user's cookie ends that session; logging in costs a scrypt, so only then.
         if (request.loggedIn && /\/api\/user\/log/i.test(request.target) && (await user.get('/api/user/info')).json.errno !== 0) await user.login('zhangsan');

@@ -61,9 +61,10 @@ export interface FuzzRequest {
 
 /** A failing request as a reader can replay it by hand. */
 export function describeRequest(request: FuzzRequest): string {
+  const cut = (text: string) => (text.length > 300 ? `${JSON.stringify(text.slice(0, 300))}… (${text.length} characters)` : JSON.stringify(text));
   const body = request.body === undefined ? '(none)' : request.body.length > 600 ? `${JSON.stringify(request.body.subarray(0, 600).toString('latin1'))}… (${request.body.length} bytes, latin1)` : JSON.stringify(request.body.toString('latin1'));
-  const headers = request.headers.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join('\n    ');
-  return `${request.transport} ${request.method} ${JSON.stringify(request.target)} (${request.framing}${request.loggedIn ? ', logged in' : ''})\n    ${headers}\n  body: ${body}`;
+  const headers = request.headers.map(([name, value]) => `${name}: ${cut(value)}`).join('\n    ');
+  return `${request.transport} ${JSON.stringify(request.method)} ${cut(request.target)} (${request.framing}${request.loggedIn ? ', logged in' : ''})\n    ${headers}\n  body: ${body}`;
 }
 
 const apiPaths = [
