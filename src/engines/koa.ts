@@ -55,6 +55,15 @@ export const koaEngine: Engine = (context) => {
     textLimit: limit,
   });
 
+  // As Express's `inflate: false` (and native, which reads bodies as sent): a compressed JSON or form
+  // body is not read. co-body would inflate it, and answer a broken one with a zlib error, a 500.
+  const refuseCompressed: RouterMiddleware = async (ctx, next) => {
+    const encoding = (ctx.get('content-encoding') || 'identity').trim().toLowerCase();
+    const parsed = isJsonRequest(ctx.req) || mediaTypeOf(ctx.req) === 'application/x-www-form-urlencoded';
+    if (encoding !== 'identity' && parsed) throw Object.assign(new Error(`content encoding "${encoding}" unsupported`), { status: 415 });
+    await next();
+  };
+
   const runRoute = (route: Route): RouterMiddleware => async (ctx) => {
     const { path, search } = splitUrl(ctx.url);
     respond(ctx, await api.run(route, { path, search, body: bodyOf(ctx), incoming: ctx.req }));
@@ -64,7 +73,7 @@ export const koaEngine: Engine = (context) => {
     // `/api/user/logOut` and `/api/user/logout` are different routes, `/api/blog/list/` is none.
     const router = new Router({ prefix, sensitive: true, strict: true });
     for (const { route, path } of mounted) {
-      router.register(path, [...route.methods], route.methods.includes('POST') ? [parseBody, runRoute(route)] : [runRoute(route)]);
+      router.register(path, [...route.methods], route.methods.includes('POST') ? [refuseCompressed, parseBody, runRoute(route)] : [runRoute(route)]);
     }
     app.use(router.routes());
   }

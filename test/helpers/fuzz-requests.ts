@@ -205,7 +205,7 @@ function headers(random: Random): [string, string][] {
 /** One generated request; the runner adds the session cookie when `loggedIn`. */
 export function generateRequest(random: Random): FuzzRequest {
   // A login that reaches the password check costs a scrypt (≈200 ms here): rarer than the other routes.
-  const path = random.chance(0.04) ? '/api/user/login' : random.chance(0.8) ? random.pick(apiPaths) : random.pick(otherPaths);
+  const path = random.chance(0.015) ? '/api/user/login' : random.chance(0.8) ? random.pick(apiPaths) : random.pick(otherPaths);
   const raw = random.chance(0.35);
   const method = raw && random.chance(0.15) ? random.pick(rawMethods) : random.pick(methods);
   const withBody = method !== 'GET' && method !== 'HEAD' ? random.chance(0.9) : random.chance(0.05);
