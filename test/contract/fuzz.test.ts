@@ -48,14 +48,44 @@ process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
   return writeStderr(chunk, ...rest);
 }) as typeof process.stderr.write;
 
+/** Object.prototype's own keys before any request: a `__proto__` that reached a merge would add one. */
+const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+
 interface Answer {
   status: number;
   header(name: string): string | undefined;
   body: Buffer;
 }
 
-/** Sends one request by its transport; undefined when no answer came (the reason in `problem`). */
-async function send(url: URL, request: FuzzRequest): Promise<{ answer: Answer | undefined; problem?: string }> {
+/** The normal request that follows a pipelined one on the same connection. */
+const followUp = (host: string) => Buffer.from(`GET /api/blog/list HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+
+/** The request's bytes on a socket, framed as it says; the last request on the connection asks to close it. */
+function rawBytes(url: URL, request: FuzzRequest): Buffer {
+  const pipelined = request.framing === 'pipelined';
+  const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${url.host}`, `Connection: ${pipelined ? 'keep-alive' : 'close'}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)];
+  let payload = request.body;
+  if ((request.framing === 'length' || pipelined) && payload !== undefined) lines.push(`Content-Length: ${payload.length}`);
+  if (request.framing === 'truncated') lines.push(`Content-Length: ${(payload?.length ?? 0) + 10}`);
+  if (request.framing === 'chunked' || request.framing === 'bad-chunked') {
+    lines.push('Transfer-Encoding: chunked');
+    const data = payload ?? Buffer.alloc(0);
+    const size = request.framing === 'chunked' ? data.length.toString(16) : 'zz';
+    payload = Buffer.concat([...(data.length > 0 ? [Buffer.from(`${size}\r\n`), data, Buffer.from('\r\n')] : []), Buffer.from('0\r\n\r\n')]);
+  }
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  return Buffer.concat([head, ...(payload === undefined ? [] : [payload]), ...(pipelined ? [followUp(url.host)] : [])]);
+}
+
+function toAnswer(answer: RawAnswer): Answer {
+  return { status: answer.status, header: (name) => answer.headers.get(name), body: answer.body };
+}
+
+/**
+ * Sends one request by its transport; `answer` is undefined when none came (the reason in
+ * `problem`). `followUp` is the answer to the normal request after a pipelined one.
+ */
+async function send(url: URL, request: FuzzRequest): Promise<{ answer: Answer | undefined; problem?: string; followUp?: Answer }> {
   if (request.transport === 'fetch') {
     const headers = new Headers();
     for (const [name, value] of request.headers) headers.append(name, value);
@@ -74,28 +104,18 @@ async function send(url: URL, request: FuzzRequest): Promise<{ answer: Answer | 
       return { answer: undefined, problem: error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error) };
     }
   }
-  const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', ...request.headers.map(([name, value]) => `${name}: ${value}`)];
-  let payload = request.body;
-  if (request.framing === 'length' && payload !== undefined) lines.push(`Content-Length: ${payload.length}`);
-  if (request.framing === 'truncated') lines.push(`Content-Length: ${(payload?.length ?? 0) + 10}`);
-  if (request.framing === 'chunked' || request.framing === 'bad-chunked') {
-    lines.push('Transfer-Encoding: chunked');
-    const data = payload ?? Buffer.alloc(0);
-    const size = request.framing === 'chunked' ? data.length.toString(16) : 'zz';
-    payload = Buffer.concat([...(data.length > 0 ? [Buffer.from(`${size}\r\n`), data, Buffer.from('\r\n')] : []), Buffer.from('0\r\n\r\n')]);
-  }
-  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  const pipelined = request.framing === 'pipelined';
   const outcome = await rawExchange({
     host: url.hostname,
     port: Number(url.port),
-    head,
-    body: payload,
+    bytes: rawBytes(url, request),
     halfClose: request.framing === 'truncated',
-    method: request.method,
+    methods: pipelined ? [request.method, 'GET'] : [request.method],
     timeoutMs: request.framing === 'truncated' ? 4_000 : 10_000,
   });
-  const answer: RawAnswer | undefined = outcome.answer;
-  return answer === undefined ? { answer: undefined, problem: outcome.problem ?? 'no answer' } : { answer: { status: answer.status, header: (name) => answer.headers.get(name), body: answer.body } };
+  const [first, second] = outcome.answers;
+  if (first === undefined) return { answer: undefined, problem: outcome.problem ?? 'no answer' };
+  return second === undefined ? { answer: toAnswer(first), ...(outcome.problem === undefined ? {} : { problem: outcome.problem }) } : { answer: toAnswer(first), followUp: toAnswer(second) };
 }
 
 /** Why an answer breaks the rules; undefined when it keeps them. */
@@ -177,13 +197,19 @@ for (const cell of cells) {
       for (let index = 0; index < count && Date.now() < deadline; index += 1) {
         const request = generateRequest(random);
         if (request.loggedIn && user.cookie !== undefined) request.headers.push(['Cookie', user.cookie]);
-        const { answer, problem } = await send(url, request);
+        const { answer, problem, followUp } = await send(url, request);
         sent += 1;
         if (answer === undefined) {
           if (!mayGoUnanswered(request)) fail(cell, index, request, `no answer (${problem ?? 'unknown'})`);
+          await assertHealthy(`right after request #${index}, which went unanswered`);
         } else {
           const broken = violation(request, answer);
           if (broken !== undefined) fail(cell, index, request, broken, answer);
+          // After a pipelined request the connection must still serve the next one, unless the answer closed it.
+          if (request.framing === 'pipelined' && !/close/i.test(answer.header('connection') ?? '')) {
+            if (followUp === undefined) fail(cell, index, request, `the normal request pipelined after it went unanswered (${problem ?? 'unknown'})`, answer);
+            if (followUp.status !== 200 || !followUp.body.toString('utf8').startsWith('{"errno":0')) fail(cell, index, request, `the normal request pipelined after it answered ${followUp.status} ${followUp.body.subarray(0, 200).toString('utf8')}`, answer);
+          }
         }
         tally.set(answer?.status ?? 'none', (tally.get(answer?.status ?? 'none') ?? 0) + 1);
         try {
@@ -198,6 +224,7 @@ for (const cell of cells) {
         if (index % 250 === 249) await assertHealthy(`after request #${index}`);
       }
       await assertHealthy(`after all ${sent} requests`);
+      assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeKeys, 'no request polluted Object.prototype');
       t.diagnostic(`${sent} requests, seed ${seed}; answers: ${[...tally].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([status, n]) => `${status}×${n}`).join(' ')}`);
     });
   });

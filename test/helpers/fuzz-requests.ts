@@ -53,8 +53,11 @@ export interface FuzzRequest {
   target: string;
   headers: [string, string][];
   body: Buffer | undefined;
-  /** raw only: how the body goes out. `truncated` declares more than it sends, then half-closes. */
-  framing: 'length' | 'chunked' | 'truncated' | 'bad-chunked';
+  /**
+   * raw only: how the body goes out. `truncated` declares more than it sends, then half-closes;
+   * `pipelined` is followed on the same connection by a normal request, which must be answered too.
+   */
+  framing: 'length' | 'chunked' | 'truncated' | 'bad-chunked' | 'pipelined';
   /** Whether it carries the logged-in user's cookie (added by the runner). */
   loggedIn: boolean;
 }
@@ -212,7 +215,7 @@ export function generateRequest(random: Random): FuzzRequest {
   const { body: payload, contentType } = withBody ? body(random, path) : { body: undefined, contentType: undefined };
   const list = headers(random);
   if (contentType !== undefined) list.push(['Content-Type', contentType]);
-  const framing = raw ? random.pick(['length', 'length', 'length', 'chunked', 'truncated', 'bad-chunked'] as const) : 'length';
+  const framing = raw ? random.pick(['length', 'length', 'chunked', 'truncated', 'bad-chunked', 'pipelined', 'pipelined'] as const) : 'length';
   let target = `${path}${queryString(random)}`;
   // Raw targets may carry bytes no client would send unencoded.
   if (raw && random.chance(0.1)) target = `${target}${random.pick(['\u00e9', ' x', '#frag', '\u4e2d', '\t', '%'])}`;
