@@ -138,9 +138,10 @@ for (const backend of backends) {
       const attempts = Array.from({ length: creates }, async (_, index) => {
         try {
           const response = await postJson(`${first.url}/api/blog/new`, { title: titleOf(index), content: contentOf(index) }, cookie);
-          const body = (await response.json()) as { errno: number; data?: { id: number } };
+          const body = (await response.json()) as { errno: number; code?: string; data?: { id: number } };
           if (body.errno === 0 && body.data !== undefined) acknowledged.set(index, body.data.id);
-          else assert.fail(`create ${index} answered ${JSON.stringify(body)}`);
+          // A database too slow on this loaded machine answers 503: not acknowledged, and said so.
+          else if (body.code !== 'SERVICE_UNAVAILABLE') assert.fail(`create ${index} answered ${JSON.stringify(body)}`);
         } catch (error) {
           // Cut off by the kill: not acknowledged, so it may or may not be there.
           if (!killed) throw error;
