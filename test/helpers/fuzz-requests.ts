@@ -94,7 +94,7 @@ const queryValues = [
   '1', '2', '3', '0', '-1', '01', '1.5', '1e3', '1e309', '99999999999999999999', '9007199254740993', '9007199254740991', 'NaN', 'Infinity',
   '', '%', '%zz', '%2', '%00', 'a%00b', '%ED%A0%80', '%ED%B0%80', '%C0%AF', '%FF%FE', '%E6%90', '%F0%9F%98%80', '%E2%80%AE', '%EF%BB%BF',
   'zhangsan', 'lisi', '%27%20OR%20%271%27%3D%271', '%25', '_', '%5F%25', 'a+b', '%2B', '%26', '%3D', '[]', '{}', 'true', 'null', 'undefined',
-  'x'.repeat(5000), '%E4%B8%AD'.repeat(300),
+  'x'.repeat(5000), '%E4%B8%AD'.repeat(300), '%25'.repeat(3000),
 ];
 
 /** Strings for JSON bodies, as JSON text (so escapes like \u0000 and lone \ud800 survive). */
