@@ -24,7 +24,7 @@ if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`FUZZ_SEED=${proces
 const explicitCount = process.env.FUZZ_COUNT === undefined ? undefined : Number(process.env.FUZZ_COUNT);
 if (explicitCount !== undefined && !(Number.isSafeInteger(explicitCount) && explicitCount > 0)) throw new Error(`FUZZ_COUNT=${process.env.FUZZ_COUNT}: a positive integer is needed`);
 const defaultCount = 1500;
-const cellBudgetMs = 4_500;
+const cellBudgetMs = 4_000;
 const wantedCells = process.env.FUZZ_CELLS?.split(',').map((part) => part.trim()).filter(Boolean);
 
 /** Small limits, so that oversized bodies are cheap to send; high login limits, so the fuzz never locks zhangsan out. */

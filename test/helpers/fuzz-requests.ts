@@ -205,12 +205,21 @@ function headers(random: Random): [string, string][] {
   return list;
 }
 
+/** The methods the route table takes at `path` (both for the logout and login-check variants). */
+function methodsOf(path: string): readonly string[] {
+  if (['/api/blog/list', '/api/blog/detail', '/api/user/info'].includes(path)) return ['GET', 'HEAD'];
+  if (['/api/blog/new', '/api/blog/update', '/api/blog/del', '/api/blog/delete', '/api/user/login'].includes(path)) return ['POST'];
+  return ['GET', 'POST'];
+}
+
 /** One generated request; the runner adds the session cookie when `loggedIn`. */
 export function generateRequest(random: Random): FuzzRequest {
   // A login that reaches the password check costs a scrypt (≈200 ms here): rarer than the other routes.
   const path = random.chance(0.015) ? '/api/user/login' : random.chance(0.8) ? random.pick(apiPaths) : random.pick(otherPaths);
   const raw = random.chance(0.35);
-  const method = raw && random.chance(0.15) ? random.pick(rawMethods) : random.pick(methods);
+  // Most requests use a method their route takes, so that they reach its inputs rather than a 405.
+  const fitting = path.startsWith('/api/') && random.chance(0.6) ? methodsOf(path) : methods;
+  const method = raw && random.chance(0.15) ? random.pick(rawMethods) : random.pick(fitting);
   const withBody = method !== 'GET' && method !== 'HEAD' ? random.chance(0.9) : random.chance(0.05);
   const { body: payload, contentType } = withBody ? body(random, path) : { body: undefined, contentType: undefined };
   const list = headers(random);
