@@ -27,8 +27,11 @@ const defaultCount = 1500;
 const cellBudgetMs = 4_000;
 const wantedCells = process.env.FUZZ_CELLS?.split(',').map((part) => part.trim()).filter(Boolean);
 
-/** Small limits, so that oversized bodies are cheap to send; high login limits, so the fuzz never locks zhangsan out. */
-const fuzzEnv = { BODY_LIMIT: '16384', LOGIN_MAX_FAILURES: '10000', LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' };
+/**
+ * Small limits, so that oversized bodies are cheap to send; high login limits, so the fuzz never
+ * locks zhangsan out; TRUST_PROXY, so that the fuzzed X-Forwarded-* headers are read, not ignored.
+ */
+const fuzzEnv = { BODY_LIMIT: '16384', LOGIN_MAX_FAILURES: '10000', LOGIN_MAX_FAILURES_PER_ADDRESS: '100000', TRUST_PROXY: 'true' };
 const bodyLimit = Number(fuzzEnv.BODY_LIMIT);
 
 const cells = contractMatrix()

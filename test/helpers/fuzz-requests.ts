@@ -194,7 +194,9 @@ function queryString(random: Random): string {
 function headers(random: Random): [string, string][] {
   const list: [string, string][] = [];
   if (random.chance(0.1)) list.push(['Cookie', random.pick(['blog.sid=', 'blog.sid=garbage', 'blog.sid=s%3Aabc.def', `blog.sid=${'x'.repeat(4000)}`, 'a=b; a=c', '=', ';;;', 'blog.sid="unterminated', '%ff=%ff', 'connect.sid=s%3A'])]);
-  if (random.chance(0.1)) list.push(['X-Forwarded-For', random.pick(['1.2.3.4', 'garbage', '', '::1, 10.0.0.1', '999.999.999.999', 'a'.repeat(500)])]);
+  if (random.chance(0.15)) list.push(['X-Forwarded-For', random.pick(['1.2.3.4', 'garbage', '', '::1, 10.0.0.1', '999.999.999.999', 'a'.repeat(500), ',', ' , 1.2.3.4', '\u00ff\u00fe', '[::1]:80', 'unknown'])]);
+  if (random.chance(0.05)) list.push(['X-Forwarded-Proto', random.pick(['https', 'http', 'gopher', '', 'https, http'])]);
+  if (random.chance(0.05)) list.push(['X-Forwarded-Host', random.pick(['evil.example', '127.0.0.1', '', 'a b', 'host:99999'])]);
   if (random.chance(0.1)) list.push(['Accept-Encoding', random.pick(['gzip', 'br', '*', 'identity;q=0', 'garbage;q=x'])]);
   if (random.chance(0.05)) list.push(['Content-Encoding', random.pick(['gzip', 'deflate', 'br', 'identity', 'x-unknown'])]);
   if (random.chance(0.05)) list.push(['If-None-Match', random.pick(['*', '"abc"', 'W/"x"', 'garbage'])]);
