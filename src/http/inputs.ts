@@ -34,7 +34,7 @@ interface FieldBase {
 export interface IdField extends FieldBase { readonly kind: 'id' }
 /** An optional positive integer (`page`): absent or empty → undefined, malformed → 400. */
 export interface IntegerField extends FieldBase { readonly kind: 'integer' }
-/** Optional text (`author`): absent or empty → undefined, so empty parameters do not filter; U+0000 → 400. */
+/** Optional text (`author`): absent or empty → undefined, so empty parameters do not filter; U+0000 or a lone surrogate → 400. */
 export interface TextField extends FieldBase { readonly kind: 'text' }
 /** On for any non-empty value, as the course's `if (req.query.isadmin)`. */
 export interface FlagField extends FieldBase { readonly kind: 'flag' }
