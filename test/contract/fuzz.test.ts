@@ -141,6 +141,8 @@ function violation(request: FuzzRequest, answer: Answer): string | undefined {
   }
   // node's own answer to HTTP it cannot parse (malformed request line, headers or framing; headers too large).
   if ((answer.status === 400 || answer.status === 431) && contentType === '' && answer.body.length === 0 && /close/i.test(answer.header('connection') ?? '')) return undefined;
+  // node's own answer to an `Expect` it does not know (only 100-continue is an expectation it meets).
+  if (answer.status === 417 && contentType === '' && answer.body.length === 0 && request.headers.some(([name, value]) => name === 'Expect' && value.toLowerCase() !== '100-continue')) return undefined;
   if (method === 'HEAD' || answer.status === 304) return undefined;
   // The pages: what the static files serve outside /api/ (a file, a range of it, a precondition).
   if (!request.target.startsWith('/api/') && [200, 206, 412, 416].includes(answer.status)) return undefined;
@@ -208,8 +210,11 @@ for (const cell of cells) {
         } else {
           const broken = violation(request, answer);
           if (broken !== undefined) fail(cell, index, request, broken, answer);
-          // After a pipelined request the connection must still serve the next one, unless the answer closed it.
-          if (request.framing === 'pipelined' && !/close/i.test(answer.header('connection') ?? '')) {
+          // After a pipelined request the connection must still serve the next one, unless the answer
+          // closed it, or the request asked for an Upgrade (node then takes what follows for the other
+          // protocol's bytes and closes the connection after its answer).
+          const upgrade = request.headers.some(([name]) => name === 'Upgrade');
+          if (request.framing === 'pipelined' && !upgrade && !/close/i.test(answer.header('connection') ?? '')) {
             if (followUp === undefined) fail(cell, index, request, `the normal request pipelined after it went unanswered (${problem ?? 'unknown'})`, answer);
             if (followUp.status !== 200 || !followUp.body.toString('utf8').startsWith('{"errno":0')) fail(cell, index, request, `the normal request pipelined after it answered ${followUp.status} ${followUp.body.subarray(0, 200).toString('utf8')}`, answer);
           }

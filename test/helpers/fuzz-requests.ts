@@ -191,7 +191,7 @@ function queryString(random: Random): string {
   return `?${pairs.join(random.chance(0.95) ? '&' : random.pick([';', '&&', '?']))}`;
 }
 
-function headers(random: Random): [string, string][] {
+function headers(random: Random, raw: boolean, withBody: boolean): [string, string][] {
   const list: [string, string][] = [];
   if (random.chance(0.1)) list.push(['Cookie', random.pick(['blog.sid=', 'blog.sid=garbage', 'blog.sid=s%3Aabc.def', `blog.sid=${'x'.repeat(4000)}`, 'a=b; a=c', '=', ';;;', 'blog.sid="unterminated', '%ff=%ff', 'connect.sid=s%3A'])]);
   if (random.chance(0.15)) list.push(['X-Forwarded-For', random.pick(['1.2.3.4', 'garbage', '', '::1, 10.0.0.1', '999.999.999.999', 'a'.repeat(500), ',', ' , 1.2.3.4', '\u00ff\u00fe', '[::1]:80', 'unknown'])]);
@@ -204,6 +204,11 @@ function headers(random: Random): [string, string][] {
   if (random.chance(0.05)) list.push(['Origin', random.pick(['null', 'http://127.0.0.1', 'http://evil.example', ''])]);
   if (random.chance(0.05)) list.push(['Accept', random.pick(['text/html', 'application/json', '*/*;q=garbage', ''])]);
   if (random.chance(0.05)) list.push(['X-Long', 'y'.repeat(random.pick([100, 8_000]))]);
+  // fetch refuses to send these itself: raw sockets only.
+  if (raw && random.chance(0.05)) list.push(['Expect', random.pick(['100-continue', '100-Continue', 'garbage', ''])]);
+  // Upgrade only without a body: an Upgrade request with a broken chunked body is answered by no
+  // engine until REQUEST_TIMEOUT (node's parser stops at it and waits), which would stall the run.
+  if (raw && !withBody && random.chance(0.05)) list.push(['Upgrade', random.pick(['websocket', 'h2c', 'garbage'])], ['Connection', 'Upgrade']);
   return list;
 }
 
@@ -224,7 +229,7 @@ export function generateRequest(random: Random): FuzzRequest {
   const method = raw && random.chance(0.15) ? random.pick(rawMethods) : random.pick(fitting);
   const withBody = method !== 'GET' && method !== 'HEAD' ? random.chance(0.9) : random.chance(0.05);
   const { body: payload, contentType } = withBody ? body(random, path) : { body: undefined, contentType: undefined };
-  const list = headers(random);
+  const list = headers(random, raw, withBody);
   if (contentType !== undefined) list.push(['Content-Type', contentType]);
   const framing = raw ? random.pick(['length', 'length', 'chunked', 'truncated', 'bad-chunked', 'pipelined', 'pipelined'] as const) : 'length';
   let target = `${path}${queryString(random)}`;

@@ -39,7 +39,12 @@ export function parseAnswers(data: Buffer, methods: readonly string[]): RawAnswe
   const answers: RawAnswer[] = [];
   let rest = data;
   for (const method of methods) {
-    const parsed = parseAnswer(rest, method);
+    let parsed = parseAnswer(rest, method);
+    // An interim answer (100 Continue to `Expect: 100-continue`) comes before the real one.
+    while (parsed !== undefined && parsed.answer.status < 200) {
+      rest = rest.subarray(parsed.length);
+      parsed = parseAnswer(rest, method);
+    }
     if (parsed === undefined) break;
     answers.push(parsed.answer);
     rest = rest.subarray(parsed.length);
@@ -61,7 +66,7 @@ function parseAnswer(data: Buffer, method: string): { answer: RawAnswer; length:
   }
   const start = headEnd + 4;
   const rest = data.subarray(start);
-  if (method === 'HEAD' || status === '304' || status === '204') return { answer: { status: Number(status), headers, body: Buffer.alloc(0) }, length: start };
+  if (method === 'HEAD' || status === '304' || status === '204' || status.startsWith('1')) return { answer: { status: Number(status), headers, body: Buffer.alloc(0) }, length: start };
   if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) {
     const decoded = decodeChunked(rest);
     return decoded === undefined ? undefined : { answer: { status: Number(status), headers, body: decoded.body }, length: start + decoded.length };
