@@ -27,6 +27,11 @@ export const koaEngine: Engine = (context) => {
   const { api } = context;
   const limit = api.bodyLimitBytes;
   const app = new Koa();
+  // What reaches Koa's own error handler is a connection that failed under a request (a client that
+  // hung up mid-body: node's "Parse Error"), never the API's errors, which the first middleware
+  // answers. Koa would print it to stderr; native and Express say nothing of a client's broken
+  // connection either.
+  app.silent = true;
 
   // The catch Koa needs for the body parser's errors; the API renders them as native's.
   app.use(async (ctx, next) => {
@@ -50,6 +55,15 @@ export const koaEngine: Engine = (context) => {
     textLimit: limit,
   });
 
+  // As Express's `inflate: false` (and native, which reads bodies as sent): a compressed JSON or form
+  // body is not read. co-body would inflate it, and answer a broken one with a zlib error, a 500.
+  const refuseCompressed: RouterMiddleware = async (ctx, next) => {
+    const encoding = (ctx.get('content-encoding') || 'identity').trim().toLowerCase();
+    const parsed = isJsonRequest(ctx.req) || mediaTypeOf(ctx.req) === 'application/x-www-form-urlencoded';
+    if (encoding !== 'identity' && parsed) throw Object.assign(new Error(`content encoding "${encoding}" unsupported`), { status: 415 });
+    await next();
+  };
+
   const runRoute = (route: Route): RouterMiddleware => async (ctx) => {
     const { path, search } = splitUrl(ctx.url);
     respond(ctx, await api.run(route, { path, search, body: bodyOf(ctx), incoming: ctx.req }));
@@ -59,7 +73,7 @@ export const koaEngine: Engine = (context) => {
     // `/api/user/logOut` and `/api/user/logout` are different routes, `/api/blog/list/` is none.
     const router = new Router({ prefix, sensitive: true, strict: true });
     for (const { route, path } of mounted) {
-      router.register(path, [...route.methods], route.methods.includes('POST') ? [parseBody, runRoute(route)] : [runRoute(route)]);
+      router.register(path, [...route.methods], route.methods.includes('POST') ? [refuseCompressed, parseBody, runRoute(route)] : [runRoute(route)]);
     }
     app.use(router.routes());
   }

@@ -62,10 +62,22 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
-/** Parses the body by its content type; undefined when empty or of a type the API does not take. */
+/** Whether the body comes in a content coding (gzip, deflate, br…) rather than as it is. */
+function isEncoded(request: IncomingMessage): boolean {
+  const encoding = request.headers['content-encoding'];
+  return encoding !== undefined && encoding.trim().toLowerCase() !== 'identity';
+}
+
+/**
+ * Parses the body by its content type; undefined when empty or of a type the API does not take. A
+ * compressed JSON or form body is not read (MALFORMED_BODY), on every engine: Express's parsers run
+ * with `inflate: false` and Koa's refuse it too, rather than each inflating differently.
+ */
 export async function readBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readRawBody(request, limit);
   if (raw.length === 0) return undefined;
+  const form = mediaTypeOf(request) === 'application/x-www-form-urlencoded';
+  if ((form || isJsonRequest(request)) && isEncoded(request)) throw new BlogError('MALFORMED_BODY');
   if (isJsonRequest(request)) {
     try {
       return JSON.parse(raw.toString('utf8'));
@@ -73,6 +85,6 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
       throw new BlogError('MALFORMED_BODY', 'JSON 格式错误');
     }
   }
-  if (mediaTypeOf(request) === 'application/x-www-form-urlencoded') return { ...parseForm(raw.toString('utf8')) };
+  if (form) return { ...parseForm(raw.toString('utf8')) };
   return undefined;
 }

@@ -11,6 +11,20 @@ import type { Query } from './query.ts';
 /** A positive integer as written in a query: no sign, no leading zero, safe. */
 const positiveInteger = /^[1-9][0-9]{0,15}$/;
 
+/**
+ * Text no database stores as sent: U+0000 (PostgreSQL refuses it in text, SQLite and MariaDB keep
+ * it) and a UTF-16 surrogate without its pair (every driver would write U+FFFD instead). Refused at
+ * the edge, the same on every database (docs/API.md, "Text that is refused").
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is the character to find
+const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `text`, unless it holds a character no database stores as sent: then 400 naming the field. */
+function storable(text: string, name: string): string {
+  if (unstorable.test(text)) throw new BlogError('INVALID_PARAMETER', `${name} 含有不允许的字符 (U+0000 或不成对的代理项)`);
+  return text;
+}
+
 interface FieldBase {
   /** One line for the API's description. */
   readonly description: string;
@@ -20,7 +34,7 @@ interface FieldBase {
 export interface IdField extends FieldBase { readonly kind: 'id' }
 /** An optional positive integer (`page`): absent or empty → undefined, malformed → 400. */
 export interface IntegerField extends FieldBase { readonly kind: 'integer' }
-/** Optional text (`author`): absent or empty → undefined, so empty parameters do not filter. */
+/** Optional text (`author`): absent or empty → undefined, so empty parameters do not filter; U+0000 or a lone surrogate → 400. */
 export interface TextField extends FieldBase { readonly kind: 'text' }
 /** On for any non-empty value, as the course's `if (req.query.isadmin)`. */
 export interface FlagField extends FieldBase { readonly kind: 'flag' }
@@ -55,9 +69,9 @@ export const field = {
 
 export const noFields: FieldSpecs = Object.freeze({});
 
-/** Whether reading the field can fail with INVALID_PARAMETER. */
+/** Whether reading the field can fail with INVALID_PARAMETER (text: a character no database stores). */
 export function canBeInvalid(spec: FieldSpec): boolean {
-  return spec.kind !== 'text' && spec.kind !== 'flag';
+  return spec.kind !== 'flag';
 }
 
 function parsePositiveInteger(value: unknown, name: string): number {
@@ -71,7 +85,7 @@ function parsePositiveInteger(value: unknown, name: string): number {
 function textOf(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new BlogError('INVALID_PARAMETER', `${name} 必须是字符串`);
-  return value;
+  return storable(value, name);
 }
 
 /** Reads one raw value (a query's string, a body's anything; undefined when absent) as its field says. */
@@ -83,7 +97,7 @@ export function readField(spec: FieldSpec, name: string, value: unknown): ValueO
       return value === undefined || value === '' ? undefined : parsePositiveInteger(value, name);
     case 'text': {
       const text = typeof value === 'string' ? value : undefined;
-      return text === '' ? undefined : text;
+      return text === '' || text === undefined ? undefined : storable(text, name);
     }
     case 'flag':
       return typeof value === 'string' && value !== '';

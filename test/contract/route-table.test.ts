@@ -132,7 +132,10 @@ describe('defineRoute', () => {
   it('adds the errors a route implies by its declaration', () => {
     const route = defineRoute({ ...base, methods: ['POST'], auth: 'user', query: { id: field.id('id') }, errors: ['BLOG_NOT_FOUND'] });
     assert.deepEqual([...route.errors].sort(), ['BLOG_NOT_FOUND', 'BODY_TOO_LARGE', 'CROSS_SITE_REQUEST', 'INTERNAL_ERROR', 'INVALID_PARAMETER', 'MALFORMED_BODY', 'SERVICE_UNAVAILABLE', 'SESSION_REQUIRED']);
-    const plain = defineRoute({ ...base, methods: ['GET'], query: { tag: field.text('tag') } });
+    const plain = defineRoute({ ...base, methods: ['GET'], query: { mine: field.flag('mine') } });
     assert.deepEqual([...plain.errors].sort(), ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']);
+    // Text can hold a character no database stores (U+0000, a lone surrogate): 400 naming the field.
+    const text = defineRoute({ ...base, methods: ['GET'], query: { tag: field.text('tag') } });
+    assert.deepEqual([...text.errors].sort(), ['INTERNAL_ERROR', 'INVALID_PARAMETER', 'SERVICE_UNAVAILABLE']);
   });
 });

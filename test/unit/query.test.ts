@@ -52,6 +52,17 @@ describe('declared inputs', () => {
     }
   });
 
+  it('refuses U+0000 and lone surrogates in text and strings, keeps well-formed pairs', () => {
+    const message = (name: string) => `参数错误: ${name} 含有不允许的字符 (U+0000 或不成对的代理项)`;
+    for (const value of ['\u0000', 'a\u0000b', '\ud800', 'x\udc00', '\ud83d\ude00\ude00']) {
+      assert.throws(() => readBodyInput(title, { title: value }), { code: 'INVALID_PARAMETER', message: message('title') }, JSON.stringify(value));
+    }
+    // A query is percent-encoded UTF-8: it can carry U+0000, and a lone surrogate only as U+FFFD.
+    assert.throws(() => readQueryInput({ keyword: field.text('') }, parseQuery('keyword=a%00')), { code: 'INVALID_PARAMETER', message: message('keyword') });
+    assert.equal(readBodyInput(title, { title: '😀\uFFFD\u0001' }).title, '😀\uFFFD\u0001');
+    assert.equal(readQueryInput({ keyword: field.text('') }, parseQuery('keyword=%ED%A0%80')).keyword, '\uFFFD'.repeat(3));
+  });
+
   it('reads only own, declared fields of a body', () => {
     const body = bodyFields(JSON.parse('{"__proto__": {"title": "x"}, "other": 1}'));
     assert.deepEqual(readBodyInput(title, body), { title: '' });
