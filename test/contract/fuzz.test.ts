@@ -19,7 +19,9 @@ import { contractMatrix, type MatrixCell } from '../helpers/matrix.ts';
 import { rawExchange, type RawAnswer } from '../helpers/raw-http.ts';
 import type { TestServer } from '../helpers/start-server.ts';
 
-const seed = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.env.FUZZ_SEED);
+// A fixed default seed keeps CI reproducible; FUZZ_SEED=random (or any number) explores other sequences.
+const defaultSeed = 20_261_201;
+const seed = process.env.FUZZ_SEED === undefined ? defaultSeed : process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 32) : Number(process.env.FUZZ_SEED);
 if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`FUZZ_SEED=${process.env.FUZZ_SEED}: a non-negative integer is needed`);
 const explicitCount = process.env.FUZZ_COUNT === undefined ? undefined : Number(process.env.FUZZ_COUNT);
 if (explicitCount !== undefined && !(Number.isSafeInteger(explicitCount) && explicitCount > 0)) throw new Error(`FUZZ_COUNT=${process.env.FUZZ_COUNT}: a positive integer is needed`);
