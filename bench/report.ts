@@ -34,6 +34,7 @@ export function mergeRounds(rows: readonly Row[]): Row[] {
     const results = group.flatMap((row) => (row.result ? [row.result] : []));
     if (problem !== undefined || results.length === 0) return { ...first, result: undefined, problem: problem ?? 'not measured' };
     const cpu = results.flatMap((result) => (result.cpuMicrosecondsPerRequest === undefined ? [] : [result.cpuMicrosecondsPerRequest]));
+    const generator = results.flatMap((result) => (result.loadGeneratorMicrosecondsPerRequest === undefined ? [] : [result.loadGeneratorMicrosecondsPerRequest]));
     return {
       ...first,
       result: {
@@ -43,6 +44,7 @@ export function mergeRounds(rows: readonly Row[]): Row[] {
         requests: results.reduce((sum, result) => sum + result.requests, 0),
         failures: results.reduce((sum, result) => sum + result.failures, 0),
         cpuMicrosecondsPerRequest: cpu.length === results.length ? median(cpu) : undefined,
+        loadGeneratorMicrosecondsPerRequest: generator.length === results.length ? median(generator) : undefined,
       },
     };
   });
@@ -179,8 +181,8 @@ export function renderReport(header: ReportHeader, rows: readonly Row[], ratios:
     `- Load: ${header.load}`,
     '- Access logs: off for every server (`ACCESS_LOG=off`), except rows named `<engine>+combined-log`.',
     '',
-    '| server | endpoint | dataset | conns | req/s | p50 ms | p99 ms | server CPU µs/req | failed |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|',
+    '| server | endpoint | dataset | conns | req/s | p50 ms | p99 ms | server CPU µs/req | wrk CPU µs/req | failed |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const row of rows) {
     const cells = row.result
@@ -189,9 +191,10 @@ export function renderReport(header: ReportHeader, rows: readonly Row[], ratios:
           milliseconds(row.result.p50Ms),
           milliseconds(row.result.p99Ms),
           row.result.cpuMicrosecondsPerRequest === undefined ? '' : Math.round(row.result.cpuMicrosecondsPerRequest).toLocaleString('en-US'),
+          row.result.loadGeneratorMicrosecondsPerRequest === undefined ? '' : Math.round(row.result.loadGeneratorMicrosecondsPerRequest).toLocaleString('en-US'),
           String(row.result.failures),
         ]
-      : [`— ${(row.problem ?? 'not measured').replace(/[|\n]/g, ' ')}`, '', '', '', ''];
+      : [`— ${(row.problem ?? 'not measured').replace(/[|\n]/g, ' ')}`, '', '', '', '', ''];
     lines.push(`| ${row.server} | ${row.label} | ${row.dataset} | ${row.connections} | ${cells.join(' | ')} |`);
   }
   lines.push('', '| ratio (same run) | req/s | target | result | by server CPU/req |', '|---|--:|--:|---|--:|');

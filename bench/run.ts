@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: seeds the 1k and 100k databases, runs every server of the plan in its own process,
- * one at a time, measures each endpoint with autocannon, prints the table with its ratios and writes it
+ * one at a time, measures each endpoint with wrk, prints the table with its ratios and writes it
  * to bench/results/latest.md. Exits 0 whatever the ratios (a measurement), 1 when the harness could not
  * measure something, 2 on a bad option, 130 on Ctrl-C; cleans up children, temp files and databases.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { deploySelection, runDeployBench } from './deploy.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { imitatedBy, referenceOf, type RunContext } from './lineup.ts';
 import { LOGS_TOKEN, runLogAnalysisBench } from './log-analysis.ts';
-import { measure, stopMeasuring, type Load } from './measure.ts';
+import { measure, stopMeasuring, wrkVersion, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
 import { computeRatios, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
@@ -38,13 +38,13 @@ function loadFor(kind: LoadKind, options: BenchOptions): Load {
 }
 
 function describeLoad(options: BenchOptions): string {
-  const version = (JSON.parse(readFileSync(join(root, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = wrkVersion();
   const text = (kind: LoadKind) => {
     const load = loadFor(kind, options);
     return `${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up`;
   };
   const rounds = options.rounds > 1 ? `; every row is the median of ${options.rounds} rounds (all rounds of reads, then all rounds of writes), every ratio the median of its ${options.rounds} per-round values` : '';
-  return `autocannon ${version} in the harness process, pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
+  return `${version} (one thread, its own process; every answer checked for 2xx and errno 0), pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
 }
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
