@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backendFor, datasetSizes } from './databases.ts';
+import { seedDatabase } from './seed.ts';
+import { ensureBuilt } from './build.ts';
+const tmpDir = mkdtempSync(join(tmpdir(), 'gperf-'));
+const cli = await ensureBuilt('/work/wt-perf');
+const backend = backendFor(undefined, tmpDir);
+const db = await seedDatabase(await backend.create('100k'), datasetSizes['100k'], { cli, tmpDir });
+console.log(JSON.stringify({ url: db.url, id: db.detailId, tmpDir }));
+process.exit(0);
