@@ -26,13 +26,6 @@ export const deployToken = 'deploy';
 
 const nginxBinary = '/usr/sbin/nginx';
 
-/** Whether BENCH_ONLY asks for the deployment benchmark, and the tokens left for the main plan (undefined: none). */
-export function deploySelection(only: readonly string[]): { deploy: boolean; planOnly: string[] | undefined } {
-  if (only.length === 0) return { deploy: true, planOnly: [] };
-  const rest = only.filter((token) => token !== deployToken);
-  return { deploy: rest.length < only.length, planOnly: rest.length === 0 ? undefined : rest };
-}
-
 interface Part {
   name: string;
   /** CPU seconds so far of every process of the part. */
