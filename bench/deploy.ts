@@ -6,7 +6,7 @@
  * deploy/ecosystem.config.cjs, as `npm run prd` starts it (bench/pm2.ts). Besides req/s it reports
  * the CPU each part used per request (from /proc/<pid>/stat): the blog-server processes (PM2's
  * workers), PM2's daemon (node:cluster's primary, which accepts the connections and hands them to
- * the workers), nginx's master and workers, and the load generator (autocannon, in this process) —
+ * the workers), nginx's master and workers, and the load generator (wrk, its own process) —
  * on 2 cores they all share, so the split says where the time goes.
  */
 import { spawn } from 'node:child_process';
@@ -25,13 +25,6 @@ import { childrenOf, cpuOf, freePort } from './proc.ts';
 export const deployToken = 'deploy';
 
 const nginxBinary = '/usr/sbin/nginx';
-
-/** Whether BENCH_ONLY asks for the deployment benchmark, and the tokens left for the main plan (undefined: none). */
-export function deploySelection(only: readonly string[]): { deploy: boolean; planOnly: string[] | undefined } {
-  if (only.length === 0) return { deploy: true, planOnly: [] };
-  const rest = only.filter((token) => token !== deployToken);
-  return { deploy: rest.length < only.length, planOnly: rest.length === 0 ? undefined : rest };
-}
 
 interface Part {
   name: string;
@@ -101,13 +94,8 @@ function pidsPart(name: string, pids: readonly number[]): Part {
   return { name, cpuSeconds: () => pids.reduce((sum, pid) => sum + cpuOf(pid), 0) };
 }
 
-const harnessPart: Part = {
-  name: 'load generator',
-  cpuSeconds: () => {
-    const usage = process.cpuUsage();
-    return (usage.user + usage.system) / 1e6;
-  },
-};
+/** wrk runs in its own process, which has exited when the run ends: measure() reports its CPU itself. */
+const harnessPart: Part = { name: 'load generator', cpuSeconds: () => 0 };
 
 /** Measures one setup: detail reads at `baseUrl`, with the CPU of each part around the measured run. */
 async function measureSetup(name: string, baseUrl: string, parts: readonly Part[], database: SeededDatabase, load: Load): Promise<Setup> {
@@ -129,6 +117,7 @@ async function measureSetup(name: string, baseUrl: string, parts: readonly Part[
   const measurement = await measure(baseUrl, endpoint.request(context), load, total);
   const cpu: Record<string, number> = {};
   for (const part of parts) cpu[part.name] = measurement.requests === 0 ? 0 : (((after.get(part.name) ?? 0) - (before.get(part.name) ?? 0)) * 1e6) / measurement.requests;
+  if (parts.includes(harnessPart)) cpu[harnessPart.name] = measurement.loadGeneratorMicrosecondsPerRequest ?? 0;
   const { requestsPerSecond, p50Ms, p99Ms, failures } = measurement;
   console.log(`bench: ${name}: ${Math.round(requestsPerSecond)} req/s, p50 ${p50Ms} ms, p99 ${p99Ms} ms, CPU µs/req ${parts.map((part) => `${part.name} ${Math.round(cpu[part.name] ?? 0)}`).join(', ')}${failures > 0 ? `, ${failures} failed` : ''}`);
   return { name, measurement, cpu };

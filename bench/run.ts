@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: seeds the 1k and 100k databases, runs every server of the plan in its own process,
- * one at a time, measures each endpoint with autocannon, prints the table with its ratios and writes it
+ * one at a time, measures each endpoint with wrk, prints the table with its ratios and writes it
  * to bench/results/latest.md. Exits 0 whatever the ratios (a measurement), 1 when the harness could not
  * measure something, 2 on a bad option, 130 on Ctrl-C; cleans up children, temp files and databases.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,13 @@ import { maskUrl } from '../src/connections/mask-url.ts';
 import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
-import { deploySelection, runDeployBench } from './deploy.ts';
 import { endpoints, logIn, probe, type LoadKind } from './endpoints.ts';
 import { imitatedBy, referenceOf, type RunContext } from './lineup.ts';
-import { LOGS_TOKEN, runLogAnalysisBench } from './log-analysis.ts';
-import { measure, stopMeasuring, type Load } from './measure.ts';
+import { measure, stopMeasuring, wrkVersion, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
 import { computeRatios, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
+import { selectSections } from './sections.ts';
 import { seedDatabase, type SeededDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,13 +37,13 @@ function loadFor(kind: LoadKind, options: BenchOptions): Load {
 }
 
 function describeLoad(options: BenchOptions): string {
-  const version = (JSON.parse(readFileSync(join(root, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = wrkVersion();
   const text = (kind: LoadKind) => {
     const load = loadFor(kind, options);
     return `${load.connections} connections, ${load.durationSeconds} s after a ${load.warmupSeconds} s warm-up`;
   };
   const rounds = options.rounds > 1 ? `; every row is the median of ${options.rounds} rounds (all rounds of reads, then all rounds of writes), every ratio the median of its ${options.rounds} per-round values` : '';
-  return `autocannon ${version} in the harness process, pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
+  return `${version} (one thread, its own process; every answer checked for 2xx and errno 0), pipelining 1, one server at a time in its own process; reads: ${text('read')}; login: ${text('login')}; create: ${text('write')}${rounds}`;
 }
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -95,28 +94,29 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
 
-  // The log-analysis benchmark runs after the others; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
-  const only = options.only.filter((token) => token !== LOGS_TOKEN);
-  const logs = options.only.length === 0 || only.length < options.only.length;
-  if (options.only.length > 0 && only.length === 0) return runLogAnalysisBench({ root, cli: await ensureBuilt(root), tmpDir, rounds: options.rounds });
+  // BENCH_ONLY may name sections (bench/sections.ts: deploy, logs…); its other tokens filter the table's plan.
+  const { selected, tableOnly } = selectSections(options.only);
   const backend = backendFor(options.databaseUrl, tmpDir);
   const engines = ENGINE_NAMES.map((engine) => ({ engine, reference: referenceOf(engine, backend.kind)?.name, imitates: imitatedBy(engine) }));
-  // BENCH_ONLY=deploy selects the deployment benchmark (bench/deploy.ts); other tokens filter the plan.
-  const { deploy, planOnly } = deploySelection(only);
-  const steps = planOnly === undefined ? [] : filterPlan(fullPlan(ENGINE_NAMES, backend.kind), planOnly);
-  if (steps.length === 0 && !deploy) throw new PlanError('BENCH_ONLY leaves nothing to measure');
+  const steps = tableOnly === undefined ? [] : filterPlan(fullPlan(ENGINE_NAMES, backend.kind), tableOnly);
+  if (steps.length === 0 && selected.length === 0) throw new PlanError('BENCH_ONLY leaves nothing to measure');
   const sessions = options.redisUrl ? `Redis at ${maskUrl(options.redisUrl)}` : 'SQLite file in the temp dir';
   console.log(`bench: ${machineLine()}\nbench: backend ${backend.description}; sessions ${sessions}; engines ${ENGINE_NAMES.join(', ')}`);
 
   const cli = await ensureBuilt(root);
   const context: RunContext = { root, cli, tmpDir, redisUrl: options.redisUrl };
   const seeded = new Map<DatasetName, SeededDatabase>();
-  for (const dataset of datasetNames.filter((name) => steps.some((step) => step.dataset === name) || (deploy && name === '100k'))) {
+  const database = async (dataset: DatasetName): Promise<SeededDatabase> => {
+    const known = seeded.get(dataset);
+    if (known) return known;
     const started = Date.now();
     const url = await backend.create(dataset);
-    seeded.set(dataset, await seedDatabase(url, datasetSizes[dataset], { cli, tmpDir }));
+    const made = await seedDatabase(url, datasetSizes[dataset], { cli, tmpDir });
+    seeded.set(dataset, made);
     console.log(`bench: seeded ${dataset} (${datasetSizes[dataset].toLocaleString('en-US')} blogs) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
+    return made;
+  };
+  for (const dataset of datasetNames.filter((name) => steps.some((step) => step.dataset === name))) await database(dataset);
 
   const rounds: Row[][] = Array.from({ length: options.rounds }, () => []);
   // Every round of reads first, then the writes: reads only ever see the seeded rows.
@@ -124,35 +124,43 @@ async function main(): Promise<number> {
     for (const [index, roundRows] of rounds.entries()) {
       if (options.rounds > 1 && phase.length > 0) console.log(`bench: round ${index + 1} of ${options.rounds}${writes(phase[0] as Step) ? ' (writes)' : ''}`);
       for (const step of phase) {
-        const database = seeded.get(step.dataset);
-        if (!database) throw new Error(`bench: dataset ${step.dataset} was not seeded`);
-        roundRows.push(...(await runStep(step, database, context, options)));
+        const stepDatabase = seeded.get(step.dataset);
+        if (!stepDatabase) throw new Error(`bench: dataset ${step.dataset} was not seeded`);
+        roundRows.push(...(await runStep(step, stepDatabase, context, options)));
       }
     }
   }
-  const deployDatabase = seeded.get('100k');
-  const deployed = deploy && deployDatabase ? await runDeployBench(deployDatabase, context, loadFor('read', options)) : { section: '', failed: false };
-  const deploySection = deployed.section;
   const rows = mergeRounds(rounds.flat());
-  // A ratio compares rows measured minutes apart at most: take it within each round, then the median.
-  const ratios = medianRatios(rounds.map((roundRows) => computeRatios(roundRows, engines)));
-  const datasets = [...seeded.entries()].map(([name, database]) => `${name} = ${database.blogs.toLocaleString('en-US')} blogs (detail reads id ${database.detailId})`);
-  const report = renderReport({
-    backend: `${backend.description}; the reference servers read the same database with a prepared statement`,
-    sessions,
-    load: describeLoad(options),
-    datasets: `${datasets.join(', ')}; 1–2 KB of English and Chinese text each, authors zhangsan, lisi, wangwu, zhaoliu, increasing createtime`,
-    startLoad,
-    endLoad: loadavg(),
-  }, rows, ratios);
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.md'), `${report}\n${deploySection}`);
-  console.log(`\n${report}\n${deploySection}\nbench: written to bench/results/latest.md`);
-  const failed = ratios.filter((ratio) => verdict(ratio) === 'FAIL').map((ratio) => ratio.name);
-  if (failed.length > 0) console.log(`bench: below target (a measurement, not a harness failure): ${failed.join('; ')}`);
-  const logsCode = logs ? await runLogAnalysisBench({ root, cli, tmpDir, rounds: options.rounds }) : 0;
-  return rows.some((row) => row.problem !== undefined) || deployed.failed || logsCode !== 0 ? 1 : 0;
+  let report = '';
+  if (steps.length > 0) {
+    // A ratio compares rows measured minutes apart at most: take it within each round, then the median.
+    const ratios = medianRatios(rounds.map((roundRows) => computeRatios(roundRows, engines)));
+    const datasets = [...seeded.entries()].map(([name, seededDatabase]) => `${name} = ${seededDatabase.blogs.toLocaleString('en-US')} blogs (detail reads id ${seededDatabase.detailId})`);
+    report = renderReport({
+      backend: `${backend.description}; the reference servers read the same database with a prepared statement`,
+      sessions,
+      load: describeLoad(options),
+      datasets: `${datasets.join(', ')}; 1–2 KB of English and Chinese text each, authors zhangsan, lisi, wangwu, zhaoliu, increasing createtime`,
+      startLoad,
+      endLoad: loadavg(),
+    }, rows, ratios);
+    writeFileSync(join(resultsDir, 'latest.md'), report);
+    console.log(`\n${report}\nbench: written to bench/results/latest.md`);
+    const failed = ratios.filter((ratio) => verdict(ratio) === 'FAIL').map((ratio) => ratio.name);
+    if (failed.length > 0) console.log(`bench: below target (a measurement, not a harness failure): ${failed.join('; ')}`);
+  }
+  let sectionsFailed = false;
+  for (const section of selected) {
+    const result = await section.run({ run: context, rounds: options.rounds, readLoad: loadFor('read', options), database });
+    sectionsFailed ||= result.failed;
+    if (result.markdown === '') continue;
+    report = `${report}\n${result.markdown}`;
+    writeFileSync(join(resultsDir, 'latest.md'), report);
+    console.log(`\n${result.markdown}\nbench: written to bench/results/latest.md`);
+  }
+  return rows.some((row) => row.problem !== undefined) || sectionsFailed ? 1 : 0;
 }
 
 let interrupted = false;

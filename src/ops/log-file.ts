@@ -1,7 +1,8 @@
 /**
  * A log file that costs almost nothing per line and rotates without losing, duplicating or splitting
- * one. Lines are appended to a string in memory and handed to sonic-boom (pino's writer: queueing
- * while a write is in flight, partial writes, EAGAIN, reopen) in batches: when the batch reaches
+ * one. Lines are encoded once into a byte batch in memory (src/ops/byte-batch.ts) and handed to
+ * sonic-boom (pino's writer, in its Buffer mode: queueing while a write is in flight, partial
+ * writes, EAGAIN, reopen) in batches: when the batch reaches
  * `batchBytes`, or `flushIntervalMs` after its first line, so a quiet server's lines reach the file
  * soon. (The batch is ours rather than sonic-boom's `minLength` + `periodicFlush`: those write an empty
  * chunk every period even when idle, and leave a remainder below `minLength` queued behind an
@@ -22,8 +23,16 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from
 import { join } from 'node:path';
 // A CommonJS module: its named export exists at run time only as a property of the default one.
 import sonicBoom, { type SonicBoom } from 'sonic-boom';
+import { ByteBatch } from './byte-batch.ts';
 import { archiveLogs } from './log-archive.ts';
 import { activeLogName, localDay, nextLocalMidnight, prefixOf, rotatedLogName } from './log-names.ts';
+
+declare module 'sonic-boom' {
+  interface SonicBoom {
+    /** In Buffer mode (`contentMode: 'buffer'`), which sonic-boom's typings leave out. */
+    write(chunk: Buffer): boolean;
+  }
+}
 
 export type LogRotation = 'daily' | 'off';
 
@@ -35,7 +44,7 @@ export interface LogFileOptions {
   instance?: string | undefined;
   /** `daily`: at local midnight (and by `maxBytes`), then gzip and retention; `off`: an outside tool rotates (SIGHUP reopens). */
   rotate: LogRotation;
-  /** Also rotate when the file passes this many bytes (counted as characters); 0: never. */
+  /** Also rotate when the file passes this many bytes; 0: never. */
   maxBytes: number;
   /** Days of rotated files kept besides today's; 0 keeps all. */
   keepDays: number;
@@ -60,7 +69,7 @@ export class LogFile {
   readonly #batchBytes: number;
   readonly #flushIntervalMs: number;
   readonly #writer: SonicBoom;
-  #batch = '';
+  readonly #batch: ByteBatch;
   #bytes: number;
   #timer: NodeJS.Timeout | undefined;
   #midnightTimer: NodeJS.Timeout | undefined;
@@ -83,6 +92,8 @@ export class LogFile {
     this.#clock = options.clock ?? Date.now;
     this.#batchBytes = options.batchBytes ?? logFileDefaults.batchBytes;
     this.#flushIntervalMs = options.flushIntervalMs ?? logFileDefaults.flushIntervalMs;
+    // Room for a batch and the line that completes it.
+    this.#batch = new ByteBatch(2 * this.#batchBytes);
     this.path = join(options.dir, activeLogName(options.base, options.instance));
     mkdirSync(options.dir, { recursive: true });
     const now = this.#clock();
@@ -95,7 +106,7 @@ export class LogFile {
     // Opened once synchronously so that a folder we may not write to fails the start with its reason.
     closeSync(openSync(this.path, 'a'));
     this.#bytes = statSync(this.path).size;
-    this.#writer = new sonicBoom.SonicBoom({ dest: this.path, append: true, sync: false, minLength: 0 });
+    this.#writer = new sonicBoom.SonicBoom({ dest: this.path, append: true, sync: false, minLength: 0, contentMode: 'buffer' });
     this.#writer.on('error', (error: unknown) => options.onError(`cannot write ${this.path}`, error));
     process.on('exit', this.#flushOnExit);
     if (options.rotate === 'daily') {
@@ -107,12 +118,11 @@ export class LogFile {
   /** Appends one whole line (ending in `\n`) written at `at` (the time it carries, so it lands in that day's file). */
   write(line: string, at: number = this.#clock()): void {
     if (at >= this.#nextMidnight) this.#rotate('daily', at);
-    this.#batch += line;
-    this.#bytes += line.length;
+    this.#bytes += this.#batch.append(line);
     if (this.#switchesPending > 0) return;
     if (this.#options.maxBytes > 0 && this.#bytes >= this.#options.maxBytes) {
       this.#rotate('size', at);
-    } else if (this.#batch.length >= this.#batchBytes) {
+    } else if (this.#batch.bytes >= this.#batchBytes) {
       this.#handOver();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(this.#onFlushTimer, this.#flushIntervalMs).unref();
@@ -177,9 +187,12 @@ export class LogFile {
   };
 
   #handOver(): void {
-    if (this.#batch === '' || this.#ended) return;
-    this.#writer.write(this.#batch);
-    this.#batch = '';
+    if (this.#batch.bytes === 0 || this.#ended) return;
+    this.#writeAll(this.#batch.take());
+  }
+
+  #writeAll(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks) this.#writer.write(chunk);
   }
 
   #rotate(reason: 'daily' | 'size', at: number): void {
@@ -202,13 +215,12 @@ export class LogFile {
    * queue: each one's earlier lines are those written since the one before.
    */
   #switch(between: () => void): Promise<void> {
-    const earlier = this.#batch;
-    this.#batch = '';
+    const earlier = this.#batch.take();
     this.#switchesPending++;
     const switched = this.#switching.then(async () => {
       try {
         if (this.#ended) return;
-        if (earlier !== '') this.#writer.write(earlier);
+        this.#writeAll(earlier);
         await new Promise<void>((resolve) => this.#writer.flush(() => resolve()));
         try {
           between();
@@ -228,7 +240,7 @@ export class LogFile {
           this.#writer.once('error', onError);
           this.#writer.reopen();
         });
-        this.#bytes = statSync(this.path).size + this.#batch.length;
+        this.#bytes = statSync(this.path).size + this.#batch.bytes;
       } catch (error) {
         this.#options.onError(`cannot reopen ${this.path}`, error);
       } finally {

@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect, sql, type CompiledQuery, type DialectAdapter, type MigrationLockOptions } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import { groupCommitInserts } from './sqlite-group-commit.ts';
 
 /**
  * Kysely prepares every statement anew; better-sqlite3's prepare is the costliest step of a small
@@ -49,6 +50,7 @@ class ProcessSafeSqliteDialect extends SqliteDialect {
 
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
   let opened: SqliteDatabase.Database | undefined;
+  let insert: ((query: CompiledQuery) => Promise<number>) | undefined;
   return {
     name: 'sqlite',
     displayUrl: path,
@@ -60,6 +62,7 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       // FULL: a write the API acknowledged survives a power cut, not only a crash.
       database.pragma('synchronous = FULL');
       opened = withStatementCache(database);
+      insert = groupCommitInserts(opened);
       return new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
     },
 
@@ -79,7 +82,9 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
     },
 
     async insertId(db: BlogDatabase, table, values) {
-      const result = await db.insertInto(table).values(values as never).executeTakeFirstOrThrow();
+      const query = db.insertInto(table).values(values as never).compile();
+      if (insert) return insert(query);
+      const result = await db.executeQuery(query);
       return Number(result.insertId);
     },
   };

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench:ab -- A B [endpoint]`: two servers of the lineup (names as `npm run bench` prints
+ * them: native, native+combined-log, minimal-sqlite, express, bare-express, …) started side by side
+ * on one seeded 100k SQLite database and measured in turns — A, B, A, B… (BENCH_ROUNDS pairs of
+ * BENCH_DURATION seconds, 2 s each by default) — so both see the same load from the rest of the
+ * machine. Prints each pair and the median of B ÷ A by req/s and by server CPU per request.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './build.ts';
+import { cleanUpAll, onCleanup } from './cleanup.ts';
+import { backendFor, datasetSizes } from './databases.ts';
+import { endpointNames, endpoints, probe, type EndpointName } from './endpoints.ts';
+import { blogServer, rawCeiling, referenceOf, type RunContext, type ServerSpec } from './lineup.ts';
+import { measure, type Measurement } from './measure.ts';
+import { seedDatabase } from './seed.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function serverNamed(name: string): ServerSpec {
+  if (name === rawCeiling.name) return rawCeiling;
+  const logged = /^(.+)\+combined-log$/.exec(name);
+  if (logged?.[1] !== undefined) return blogServer(logged[1], 'combined');
+  for (const engine of ['native', 'express', 'koa']) {
+    const reference = referenceOf(engine, 'sqlite');
+    if (reference?.name === name) return reference;
+  }
+  return blogServer(name);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+async function main(): Promise<number> {
+  const [nameA, nameB, endpointName = 'detail'] = process.argv.slice(2);
+  if (nameA === undefined || nameB === undefined || !(endpointNames as readonly string[]).includes(endpointName)) {
+    console.error(`usage: npm run bench:ab -- SERVER_A SERVER_B [${endpointNames.join('|')}]`);
+    return 2;
+  }
+  const pairs = Number(process.env.BENCH_ROUNDS ?? 10);
+  const seconds = Number(process.env.BENCH_DURATION ?? 2);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  const tmpDir = mkdtempSync(join(tmpdir(), 'blog-bench-ab-'));
+  const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
+  onCleanup('temp dir', removeTmp, removeTmp);
+  const cli = await ensureBuilt(root);
+  const backend = backendFor(undefined, tmpDir);
+  const database = await seedDatabase(await backend.create('100k'), datasetSizes['100k'], { cli, tmpDir });
+  const context: RunContext = { root, cli, tmpDir, redisUrl: undefined };
+  const endpoint = endpoints[endpointName as EndpointName];
+  const endpointContext = { detailId: database.detailId, cookie: undefined };
+  const servers = [await serverNamed(nameA).start(database.url, database.detailId, context), await serverNamed(nameB).start(database.url, database.detailId, context)];
+  for (const server of servers) {
+    const problem = await probe(server.baseUrl, endpoint, endpointContext);
+    if (problem !== undefined) throw new Error(`${server.name}: wrong answer: ${problem}`);
+  }
+  const load = { connections, durationSeconds: seconds, warmupSeconds: 1 };
+  const rate: number[] = [];
+  const cpu: number[] = [];
+  console.log(`bench:ab ${nameA} vs ${nameB}, ${endpointName}, ${pairs} pairs of ${seconds} s, ${connections} connections; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
+  for (let pair = 0; pair < pairs; pair++) {
+    const results: Measurement[] = [];
+    for (const server of pair % 2 === 0 ? servers : [...servers].reverse()) results.push(await measure(server.baseUrl, endpoint.request(endpointContext), load, server.cpuSeconds));
+    const [a, b] = pair % 2 === 0 ? results : [...results].reverse();
+    if (a === undefined || b === undefined) continue;
+    rate.push(b.requestsPerSecond / a.requestsPerSecond);
+    if (a.cpuMicrosecondsPerRequest !== undefined && b.cpuMicrosecondsPerRequest !== undefined) cpu.push(a.cpuMicrosecondsPerRequest / b.cpuMicrosecondsPerRequest);
+    const show = (m: Measurement) => `${Math.round(m.requestsPerSecond)} req/s ${m.cpuMicrosecondsPerRequest?.toFixed(1) ?? '?'} µs${m.failures > 0 ? ` ${m.failures} failed` : ''}`;
+    console.log(`pair ${pair + 1}: A ${show(a)} | B ${show(b)} | B÷A ${(rate.at(-1) ?? 0).toFixed(3)}, by CPU ${(cpu.at(-1) ?? 0).toFixed(3)}`);
+  }
+  console.log(`median B÷A: req/s ${median(rate).toFixed(3)}, by server CPU/request ${median(cpu).toFixed(3)}; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
+  for (const server of servers) await server.stop();
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(error);
+}
+await cleanUpAll();
+process.exit(code);
