@@ -83,7 +83,8 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
 
     async insertId(db: BlogDatabase, table, values) {
       const query = db.insertInto(table).values(values as never).compile();
-      if (insert) return insert(query);
+      // Inside a caller's transaction the insert belongs to it: group commit would run it outside (and wait for it forever).
+      if (insert && !db.isTransaction) return insert(query);
       const result = await db.executeQuery(query);
       return Number(result.insertId);
     },
