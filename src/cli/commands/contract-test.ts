@@ -1,4 +1,5 @@
 /** `blog-server contract-test BASE_URL`: runs blog-server's API contract against any server speaking the course API. */
+import { contractChecks } from '../../contract-test/checks/index.ts';
 import { renderJson, renderTable } from '../../contract-test/render.ts';
 import { runContract } from '../../contract-test/runner.ts';
 import { commandHelp } from '../help-text.ts';
@@ -31,6 +32,7 @@ export const contractTestCommand: Command = {
     'other-password': { type: 'string', value: 'password', description: 'their password (default 123)' },
     'read-only': { type: 'boolean', description: 'write no blog: the checks that would are not applicable' },
     strict: { type: 'boolean', description: 'the server is blog-server: its own additions are required too' },
+    only: { type: 'string', value: 'text', multiple: true, description: 'only the checks whose group or name contains this (repeatable)' },
     json: { type: 'boolean', description: 'print the results as one JSON object' },
   },
   about: [
@@ -41,6 +43,9 @@ export const contractTestCommand: Command = {
   async run({ args: [url, ...rest], options }) {
     if (rest.length > 0) throw new UsageError(`blog-server: contract-test takes one URL, got also: ${rest.join(' ')}`);
     const baseUrl = baseUrlOf(url);
+    const only = Array.isArray(options.only) && options.only.length > 0 ? options.only : undefined;
+    const checks = only === undefined ? contractChecks : contractChecks.filter((check) => only.some((text) => check.group.includes(text) || check.name.includes(text)));
+    if (checks.length === 0) throw new UsageError(`blog-server: contract-test: no check matches --only ${only?.join(', ') ?? ''}`);
     const progress = process.stderr.isTTY ? (name: string) => process.stderr.write(`\r\x1b[K${name}`) : () => {};
     const report = await runContract({
       baseUrl,
@@ -48,7 +53,7 @@ export const contractTestCommand: Command = {
       other: { username: text(options['other-user'], 'lisi'), password: text(options['other-password'], '123') },
       readOnly: options['read-only'] === true,
       strict: options.strict === true,
-    }, (result) => progress(`${result.outcome} ${result.name}`));
+    }, (result) => progress(`${result.outcome} ${result.name}`), checks);
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     process.stdout.write(options.json === true ? renderJson(report) : renderTable(report, process.stdout.columns ?? 120));
     if (report.failed > 0) process.exitCode = 1;

@@ -84,8 +84,10 @@ export const blogReadChecks: readonly Check[] = [
     async run(context) {
       const reply = await context.anonymous.get('/api/blog/list?pageSize=500');
       const blogs = blogsOf(context.expect.success(reply));
-      const total = Number(reply.headers.get('x-total-count'));
-      assert.ok(Number.isInteger(total) && total >= blogs.length, `X-Total-Count ${reply.headers.get('x-total-count')}`);
+      const header = reply.headers.get('x-total-count');
+      assert.ok(header !== null, 'an X-Total-Count header');
+      const total = Number(header);
+      assert.ok(Number.isInteger(total) && total >= blogs.length, `X-Total-Count ${header}`);
       if (total <= 500) assert.equal(total, blogs.length);
     },
   },
@@ -141,7 +143,7 @@ export const blogReadChecks: readonly Check[] = [
     group: list,
     name: 'parses query strings leniently (unknown keys, empty pairs, bare %)',
     async run(context) {
-      for (const query of ['1=1', '&&', 'author=&keyword=', 'keyword=%', 'keyword=%E4%B8', '=&=x&a', 'keyword=100%25%', 'author[]=x', 'author=a&author=b', 'keyword=%00']) {
+      for (const query of ['1=1', '&&', 'author=&keyword=', 'keyword=%', 'keyword=%E4%B8', '=&=x&a', 'keyword=100%25%', 'author[]=x', 'author=a&author=b']) {
         context.expect.success(await context.anonymous.get(`/api/blog/list?${query}`));
       }
     },

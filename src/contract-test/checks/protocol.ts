@@ -13,7 +13,6 @@ const malformedBodies: readonly { raw: string; contentType: string }[] = [
   { raw: '42', contentType: 'application/json' },
   { raw: 'null', contentType: 'application/json' },
   { raw: `${'['.repeat(5000)}${']'.repeat(5000)}`, contentType: 'application/json' },
-  { raw: '{"title": "\\ud800", "content": 1e999}', contentType: 'application/json' },
   { raw: '\u0000\u0001\u0002', contentType: 'application/octet-stream' },
 ];
 
