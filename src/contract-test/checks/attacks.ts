@@ -29,13 +29,10 @@ export const attackChecks: readonly Check[] = [
     group,
     name: 'treats SQL in the list\'s author and keyword as data',
     async run(context) {
-      // A NUL byte ends a string-built query's literal early.
-      for (const payload of [...injectionPayloads, '\u0000']) {
+      for (const payload of injectionPayloads) {
         const encoded = encodeURIComponent(payload);
         const byAuthor = await listed(context, `author=${encoded}`);
         assert.ok(byAuthor.every((blog) => blog.author === payload), `author=${payload} lists only that author's blogs, not ${byAuthor.length} others`);
-        // A NUL in a bound LIKE pattern ends it on SQLite (blog-server then matches every title): only the author takes one.
-        if (payload === '\u0000') continue;
         const byKeyword = await listed(context, `keyword=${encoded}`);
         assert.ok(byKeyword.every((blog) => blog.title.toLowerCase().includes(payload.toLowerCase())), `keyword=${payload} lists only titles containing it, not ${byKeyword.length} others`);
         const both = await listed(context, `author=${encoded}&keyword=${encoded}&isadmin=`);
