@@ -72,6 +72,8 @@ export interface RouteSpec<Q extends FieldSpecs, B extends FieldSpecs> {
   readonly data?: Shape;
   /** The content type of a document answer (`DocumentOutcome`), for routes that do not answer JSON. */
   readonly document?: string;
+  /** The headers a success carries, name → description, for the API's description. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
   handle(input: RouteInput<Q, B>, services: Services): Promise<RouteOutcome>;
 }
 
@@ -87,6 +89,7 @@ export interface Route {
   readonly errors: ReadonlySet<ErrorCode>;
   readonly data: Shape | undefined;
   readonly document: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
   handle(input: RouteInput, services: Services): Promise<RouteOutcome>;
 }
 
@@ -120,6 +123,7 @@ export function defineRoute<Q extends FieldSpecs = FieldSpecs, B extends FieldSp
     errors,
     data: spec.data,
     document: spec.document,
+    headers: spec.headers ?? {},
     // The input was read from this route's own declaration (RequestContext), so it has Q's and B's shape.
     handle: spec.handle as Route['handle'],
   };

@@ -5,6 +5,7 @@
  */
 import { field } from './inputs.ts';
 import { defineRoute, type Method, type Route, type RouteOutcome, type Services } from './route.ts';
+import { renderOpenApi } from './openapi.ts';
 import { listHeaders } from './pagination.ts';
 import { blogListShape, blogShape, newBlogShape, userShape } from './shapes.ts';
 
@@ -14,6 +15,9 @@ export interface RouteOptions {
   /** The core's text limits, for the description of the fields (the core enforces them). */
   titleMaxLength: number;
   contentMaxLength: number;
+  /** For the API's description: the session cookie's name and the body limit. */
+  cookieName: string;
+  bodyLimitBytes: number;
 }
 
 const either: readonly Method[] = ['GET', 'POST'];
@@ -46,6 +50,10 @@ const list = defineRoute({
   },
   errors: ['SESSION_REQUIRED'],
   data: blogListShape,
+  headers: {
+    'X-Total-Count': 'the number of blogs matching the filters',
+    Link: 'RFC 8288 links to the first, prev, next and last pages, keeping the filters',
+  },
   async handle(input, { blogs }) {
     const { query } = input;
     const author = query.isadmin ? (await input.requireUser()).username : query.author;
@@ -172,8 +180,24 @@ function info(path: string, methods: readonly Method[]): Route {
   });
 }
 
+/** The description of `routes` (this one included), made on the first request and kept. */
+function openApi(routes: () => readonly Route[], options: RouteOptions): Route {
+  let document: string | undefined;
+  return defineRoute({
+    methods: ['GET'],
+    path: '/api/openapi.json',
+    auth: 'none',
+    summary: 'This API\'s OpenAPI 3.1 description, generated from the route table',
+    document: 'application/json; charset=utf-8',
+    async handle() {
+      document ??= renderOpenApi(routes(), options);
+      return { document, headers: { 'Cache-Control': 'no-cache' } };
+    },
+  });
+}
+
 export function apiRoutes(options: RouteOptions): Route[] {
-  return [
+  const routes: Route[] = [
     list,
     detail,
     create(options),
@@ -189,4 +213,6 @@ export function apiRoutes(options: RouteOptions): Route[] {
     info('/api/user/checkLogin', either),
     info('/api/user/login-test', either),
   ];
+  routes.push(openApi(() => routes, options));
+  return routes;
 }
