@@ -141,6 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sessions,
     cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     log,
   });

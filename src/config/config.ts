@@ -39,6 +39,8 @@ export interface Config {
   login: { failuresPerUserAndAddress: number; failuresPerAddress: number; windowSeconds: number };
   unsafeGetLogin: boolean;
   trustProxy: boolean;
+  /** The site's absolute base URL, without a trailing slash; undefined: each request's own origin. */
+  publicUrl: string | undefined;
   accessLog: AccessLogFormat;
   logDir: string;
   /** How the combined access log rotates, and which PM2 instance this process is (its own file). */
@@ -108,6 +110,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     },
     unsafeGetLogin: settings.UNSAFE_GET_LOGIN,
     trustProxy: settings.TRUST_PROXY,
+    publicUrl: settings.PUBLIC_URL?.replace(/\/+$/, ''),
     accessLog: settings.ACCESS_LOG,
     logDir: settings.LOG_DIR,
     logRotation: { rotate: settings.LOG_ROTATE, maxBytes: settings.LOG_MAX_SIZE, keepDays: settings.LOG_KEEP_DAYS, instance: settings.NODE_APP_INSTANCE },

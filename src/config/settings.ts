@@ -110,6 +110,9 @@ export const settings = {
   LOGIN_WINDOW: integer({ default: 15 * 60, min: 1, max: 24 * 60 * 60, description: "the login limits' window and lock time, seconds" }),
   UNSAFE_GET_LOGIN: flag({ default: false, description: "accept the course's `GET /api/user/login?username=&password=` (puts passwords in logs)" }),
   TRUST_PROXY: flag({ default: false, description: 'take the client address from `X-Forwarded-For` (behind nginx)' }),
+  PUBLIC_URL: optionalUrl(['http', 'https'], {
+    description: 'the site\'s absolute base URL (`https://blog.example.com`) for feeds and the sitemap; unset: the request\'s own origin (X-Forwarded-Proto/Host only with TRUST_PROXY)',
+  }),
   ACCESS_LOG: choice(ACCESS_LOG_FORMATS, {
     noun: 'access log format',
     default: derived('`dev`, or `combined` in production', ({ get }) => (production(get) ? 'combined' : 'dev')),

@@ -31,6 +31,10 @@ export interface RouteInput<Q extends FieldSpecs = FieldSpecs, B extends FieldSp
   /** The whole query as sent, undeclared parameters included (the list's `Link` headers keep them). */
   readonly rawQuery: Query;
   readonly clientAddress: string;
+  /** A request header's value (the first, if repeated); undefined when absent. */
+  header(name: string): string | undefined;
+  /** The site's origin for absolute links (PUBLIC_URL, or the request's own): `https://host`. */
+  origin(): string;
   /** The session's user, read from the store on first call; null when anonymous. */
   user(): Promise<SessionUser | null>;
   /** The session's user, or SESSION_REQUIRED. */

@@ -5,6 +5,7 @@
  */
 import { field } from './inputs.ts';
 import { defineRoute, type Method, type Route, type RouteOutcome, type Services } from './route.ts';
+import { FEED_SIZE, feedPaths, feedTypes, renderFeed, type FeedFormat } from './feeds.ts';
 import { renderOpenApi } from './openapi.ts';
 import { listHeaders } from './pagination.ts';
 import { blogListShape, blogShape, newBlogShape, userShape } from './shapes.ts';
@@ -180,6 +181,25 @@ function info(path: string, methods: readonly Method[]): Route {
   });
 }
 
+/** `/feed.xml` (RSS 2.0) and `/atom.xml` (Atom 1.0): the newest public posts, or one author's. */
+function feed(format: FeedFormat): Route {
+  return defineRoute({
+    methods: ['GET'],
+    path: feedPaths[format],
+    auth: 'none',
+    summary: `The newest ${FEED_SIZE} posts as ${format === 'rss' ? 'RSS 2.0' : 'Atom 1.0'} (ETag, Last-Modified: a conditional GET answers 304)`,
+    query: { author: field.text('only this author\'s posts (exact username)') },
+    document: feedTypes[format],
+    headers: { ETag: 'a hash of the feed', 'Last-Modified': 'when its newest post changed' },
+    async handle(input, { blogs }) {
+      const { author } = input.query;
+      const { blogs: posts } = await blogs.publicPosts({ author, limit: FEED_SIZE });
+      const { text, headers } = renderFeed(format, posts, { origin: input.origin(), author });
+      return { document: text, headers };
+    },
+  });
+}
+
 /** The description of `routes` (this one included), made on the first request and kept. */
 function openApi(routes: () => readonly Route[], options: RouteOptions): Route {
   let document: string | undefined;
@@ -213,6 +233,6 @@ export function apiRoutes(options: RouteOptions): Route[] {
     info('/api/user/checkLogin', either),
     info('/api/user/login-test', either),
   ];
-  routes.push(openApi(() => routes, options));
+  routes.push(feed('rss'), feed('atom'), openApi(() => routes, options));
   return routes;
 }
