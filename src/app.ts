@@ -136,6 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       contentMaxLength: defaults.contentMaxLength,
       cookieName: config.session.cookieName,
       bodyLimitBytes: config.bodyLimitBytes,
+      sitemapPageSize: config.sitemapPageSize,
     }),
     services,
     sessions,

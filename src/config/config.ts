@@ -41,6 +41,7 @@ export interface Config {
   trustProxy: boolean;
   /** The site's absolute base URL, without a trailing slash; undefined: each request's own origin. */
   publicUrl: string | undefined;
+  sitemapPageSize: number;
   accessLog: AccessLogFormat;
   logDir: string;
   /** How the combined access log rotates, and which PM2 instance this process is (its own file). */
@@ -111,6 +112,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     unsafeGetLogin: settings.UNSAFE_GET_LOGIN,
     trustProxy: settings.TRUST_PROXY,
     publicUrl: settings.PUBLIC_URL?.replace(/\/+$/, ''),
+    sitemapPageSize: settings.SITEMAP_PAGE_SIZE,
     accessLog: settings.ACCESS_LOG,
     logDir: settings.LOG_DIR,
     logRotation: { rotate: settings.LOG_ROTATE, maxBytes: settings.LOG_MAX_SIZE, keepDays: settings.LOG_KEEP_DAYS, instance: settings.NODE_APP_INSTANCE },

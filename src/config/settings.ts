@@ -110,6 +110,7 @@ export const settings = {
   LOGIN_WINDOW: integer({ default: 15 * 60, min: 1, max: 24 * 60 * 60, description: "the login limits' window and lock time, seconds" }),
   UNSAFE_GET_LOGIN: flag({ default: false, description: "accept the course's `GET /api/user/login?username=&password=` (puts passwords in logs)" }),
   TRUST_PROXY: flag({ default: false, description: 'take the client address from `X-Forwarded-For` (behind nginx)' }),
+  SITEMAP_PAGE_SIZE: integer({ default: 50_000, min: 1, max: 50_000, description: 'URLs in one sitemap file; past it `/sitemap.xml` is an index of `?page=N` (the protocol allows 50 000)' }),
   PUBLIC_URL: optionalUrl(['http', 'https'], {
     description: 'the site\'s absolute base URL (`https://blog.example.com`) for feeds and the sitemap; unset: the request\'s own origin (X-Forwarded-Proto/Host only with TRUST_PROXY)',
   }),

@@ -17,6 +17,7 @@ export function documentedOpenApi(): string {
     contentMaxLength: defaults.contentMaxLength,
     cookieName: config.session.cookieName,
     bodyLimitBytes: config.bodyLimitBytes,
+    sitemapPageSize: config.sitemapPageSize,
   };
   return renderOpenApi(apiRoutes(options), options);
 }

@@ -3,10 +3,12 @@
  * inputs, the errors it may answer and what a success carries (src/http/route.ts); its handler gets
  * validated input, calls the core and returns data.
  */
+import { BlogError } from '../core/errors.ts';
 import { field } from './inputs.ts';
 import { defineRoute, type Method, type Route, type RouteOutcome, type Services } from './route.ts';
 import { FEED_SIZE, feedPaths, feedTypes, renderFeed, type FeedFormat } from './feeds.ts';
 import { renderOpenApi } from './openapi.ts';
+import { renderRobots, renderSitemap } from './sitemap.ts';
 import { listHeaders } from './pagination.ts';
 import { blogListShape, blogShape, newBlogShape, userShape } from './shapes.ts';
 
@@ -16,6 +18,8 @@ export interface RouteOptions {
   /** The core's text limits, for the description of the fields (the core enforces them). */
   titleMaxLength: number;
   contentMaxLength: number;
+  /** URLs per sitemap file before it becomes an index (SITEMAP_PAGE_SIZE, at most the protocol's 50,000). */
+  sitemapPageSize: number;
   /** For the API's description: the session cookie's name and the body limit. */
   cookieName: string;
   bodyLimitBytes: number;
@@ -200,6 +204,36 @@ function feed(format: FeedFormat): Route {
   });
 }
 
+/** `/sitemap.xml`: every public post and author page; an index of `?page=N` past SITEMAP_PAGE_SIZE URLs. */
+function sitemap(pageSize: number): Route {
+  return defineRoute({
+    methods: ['GET'],
+    path: '/sitemap.xml',
+    auth: 'none',
+    summary: 'The sitemap: the home page, every author page and every public post, with lastmod',
+    query: { page: field.integer('one page of a sitemap index (past SITEMAP_PAGE_SIZE URLs)') },
+    errors: ['ROUTE_NOT_FOUND'],
+    document: 'application/xml; charset=utf-8',
+    headers: { ETag: 'a hash of the document', 'Last-Modified': 'when its newest URL changed' },
+    async handle(input, { blogs }) {
+      const document = await renderSitemap(blogs, { origin: input.origin(), page: input.query.page, pageSize });
+      if (document === undefined) throw new BlogError('ROUTE_NOT_FOUND', `sitemap page ${input.query.page ?? ''} does not exist`);
+      return { document: document.text, headers: document.headers };
+    },
+  });
+}
+
+const robots = defineRoute({
+  methods: ['GET'],
+  path: '/robots.txt',
+  auth: 'none',
+  summary: 'robots.txt: the API and the pages behind a login are not for crawlers; where the sitemap is',
+  document: 'text/plain; charset=utf-8',
+  async handle(input) {
+    return { document: renderRobots(input.origin()), headers: { 'Cache-Control': 'public, max-age=3600' } };
+  },
+});
+
 /** The description of `routes` (this one included), made on the first request and kept. */
 function openApi(routes: () => readonly Route[], options: RouteOptions): Route {
   let document: string | undefined;
@@ -233,6 +267,6 @@ export function apiRoutes(options: RouteOptions): Route[] {
     info('/api/user/checkLogin', either),
     info('/api/user/login-test', either),
   ];
-  routes.push(feed('rss'), feed('atom'), openApi(() => routes, options));
+  routes.push(feed('rss'), feed('atom'), sitemap(options.sitemapPageSize), robots, openApi(() => routes, options));
   return routes;
 }
