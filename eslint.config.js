@@ -29,8 +29,10 @@ const mayImport = {
   ops: ['config', 'core', 'connections', 'storage'],
   // Access-log analysis (`logs analyze`): node: modules and libraries only.
   'log-analysis': [],
+  // `contract-test`: the course API's contract as checks over HTTP, for any server; the catalogue only.
+  'contract-test': ['core'],
   [root]: ['config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops'],
-  cli: [root, 'config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops', 'log-analysis'],
+  cli: [root, 'config', 'core', 'connections', 'storage', 'sessions', 'security', 'http', 'engines', 'ops', 'log-analysis', 'contract-test'],
 };
 
 const unlisted = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !(entry.name in mayImport)).map((entry) => entry.name);

@@ -138,12 +138,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const demo = config.demoData ? await orClose(() => createDemoData(services.users, services.blogs), opened) : undefined;
 
   const api = createApi({
-    routes: apiRoutes({ unsafeGetLogin: config.unsafeGetLogin, titleMaxLength: defaults.titleMaxLength, contentMaxLength: defaults.contentMaxLength }),
+    routes: apiRoutes({
+      unsafeGetLogin: config.unsafeGetLogin,
+      titleMaxLength: defaults.titleMaxLength,
+      contentMaxLength: defaults.contentMaxLength,
+      cookieName: config.session.cookieName,
+      bodyLimitBytes: config.bodyLimitBytes,
+      sitemapPageSize: config.sitemapPageSize,
+    }),
     services,
     sessions,
     cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },
     trustProxy: config.trustProxy,
     allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     log,
   });

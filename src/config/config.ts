@@ -43,6 +43,9 @@ export interface Config {
   allowedOrigins: readonly string[];
   /** node:http's limits on slow and oversized clients. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; maxHeaderBytes: number };
+  /** The site's absolute base URL, without a trailing slash; undefined: each request's own origin. */
+  publicUrl: string | undefined;
+  sitemapPageSize: number;
   accessLog: AccessLogFormat;
   auditLog: AuditLogDestination;
   logDir: string;
@@ -115,6 +118,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     trustProxy: settings.TRUST_PROXY,
     allowedOrigins: settings.ALLOWED_ORIGINS,
     http: { headersTimeoutMs: settings.HEADERS_TIMEOUT, requestTimeoutMs: settings.REQUEST_TIMEOUT, maxHeaderBytes: settings.MAX_HEADER_SIZE },
+    publicUrl: settings.PUBLIC_URL?.replace(/\/+$/, ''),
+    sitemapPageSize: settings.SITEMAP_PAGE_SIZE,
     accessLog: settings.ACCESS_LOG,
     auditLog: settings.AUDIT_LOG,
     logDir: settings.LOG_DIR,

@@ -128,6 +128,10 @@ export const settings = {
   }),
   REQUEST_TIMEOUT,
   MAX_HEADER_SIZE: integer({ default: 16 * 1024, min: 1_024, max: 1024 * 1024, description: 'largest request line + headers in bytes (16 KiB, node\'s default); larger → 431' }),
+  SITEMAP_PAGE_SIZE: integer({ default: 50_000, min: 1, max: 50_000, description: 'URLs in one sitemap file; past it `/sitemap.xml` is an index of `?page=N` (the protocol allows 50 000)' }),
+  PUBLIC_URL: optionalUrl(['http', 'https'], {
+    description: 'the site\'s absolute base URL (`https://blog.example.com`) for feeds and the sitemap; unset: the request\'s own origin (X-Forwarded-Proto/Host only with TRUST_PROXY)',
+  }),
   ACCESS_LOG: choice(ACCESS_LOG_FORMATS, {
     noun: 'access log format',
     default: derived('`dev`, or `combined` in production', ({ get }) => (production(get) ? 'combined' : 'dev')),

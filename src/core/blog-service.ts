@@ -55,6 +55,15 @@ export class BlogService {
     return { blogs, total, page, pageSize };
   }
 
+  /**
+   * The public posts, newest first: what feeds and the sitemap show. The one place that says which
+   * posts are public (all of them until drafts exist), so feeds and sitemap change together.
+   */
+  async publicPosts(query: { author?: string | undefined; limit: number; offset?: number }): Promise<{ blogs: Blog[]; total: number }> {
+    const filter = query.author ? { author: query.author } : {};
+    return this.#blogs.list(filter, query.limit, query.offset ?? 0);
+  }
+
   async detail(id: number): Promise<Blog> {
     const blog = await this.#blogs.findById(id);
     if (!blog) throw new BlogError('BLOG_NOT_FOUND');

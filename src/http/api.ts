@@ -28,6 +28,8 @@ export interface ApiOptions {
   trustProxy: boolean;
   /** Origins besides the server's own whose pages may POST (src/http/cross-site.ts). */
   allowedOrigins: readonly string[];
+  /** The site's absolute base URL (PUBLIC_URL) for feeds and the sitemap; undefined: each request's origin. */
+  publicUrl?: string | undefined;
   /** Largest request body in bytes, for `handle` and the frameworks' body parsers. */
   bodyLimitBytes: number;
   log: ErrorLogger;
@@ -47,10 +49,25 @@ export interface Api {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
-export function createApi({ routes, services, sessions, cookie, trustProxy, allowedOrigins, bodyLimitBytes, log }: ApiOptions): Api {
+/**
+ * Whether a conditional GET may be answered 304 (RFC 9110 §13.1): If-None-Match against the
+ * document's ETag, else If-Modified-Since against its Last-Modified (seconds, as HTTP dates have).
+ */
+function notModified(headers: Readonly<Record<string, string>>, request: RequestContext): boolean {
+  const etag = headers.ETag;
+  const ifNoneMatch = request.header('if-none-match');
+  if (ifNoneMatch !== undefined) return etag !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+  const lastModified = headers['Last-Modified'];
+  const since = request.header('if-modified-since');
+  if (lastModified === undefined || since === undefined) return false;
+  const [modifiedAt, sinceAt] = [Date.parse(lastModified), Date.parse(since)];
+  return !Number.isNaN(modifiedAt) && !Number.isNaN(sinceAt) && modifiedAt <= sinceAt;
+}
+
+export function createApi({ routes, services, sessions, cookie, trustProxy, allowedOrigins, publicUrl, bodyLimitBytes, log }: ApiOptions): Api {
   const byPath = new Map<string, Route[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
-  const contextOptions = { sessions, cookieName: cookie.name, trustProxy };
+  const contextOptions = { sessions, cookieName: cookie.name, trustProxy, publicUrl };
   const refuseCrossSite = crossSiteCheck({ trustProxy, allowedOrigins });
 
   function match(method: string, path: string): Route | BlogError {
@@ -79,7 +96,10 @@ export function createApi({ routes, services, sessions, cookie, trustProxy, allo
       if (route.auth === 'user') await context.requireUser();
       context.readInputs(route);
       const outcome = await route.handle(context, services);
-      if ('document' in outcome) return documentResponse(route.document ?? 'text/plain; charset=utf-8', outcome.document, outcome.headers);
+      if ('document' in outcome) {
+        if (notModified(outcome.headers ?? {}, context)) return { status: 304, headers: outcome.headers ?? {}, body: '' };
+        return documentResponse(route.document ?? 'text/plain; charset=utf-8', outcome.document, outcome.headers);
+      }
       if (outcome.session === undefined) return success(outcome.data, outcome.headers);
       const setCookie = await applySessionChange(outcome.session, context.sessionCookie, sessions, cookie);
       return success(outcome.data, { ...outcome.headers, 'Set-Cookie': setCookie });

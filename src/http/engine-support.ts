@@ -42,6 +42,9 @@ export interface MountedRoute {
 export function routesByResource(routes: readonly Route[]): Map<string, MountedRoute[]> {
   const resources = new Map<string, MountedRoute[]>();
   for (const route of routes) {
+    // The site's documents (feeds, sitemap) are not under a resource: every engine answers them
+    // through `fallback`, after the static files, so they are served alike everywhere.
+    if (!route.path.startsWith('/api/')) continue;
     const cut = route.path.lastIndexOf('/');
     const prefix = route.path.slice(0, cut);
     resources.set(prefix, [...(resources.get(prefix) ?? []), { route, path: route.path.slice(cut) }]);

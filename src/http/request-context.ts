@@ -29,6 +29,16 @@ export interface ContextOptions {
   cookieName: string;
   /** Behind nginx: the client address is the first X-Forwarded-For hop. */
   trustProxy: boolean;
+  /** The site's absolute base URL (PUBLIC_URL); undefined: the request's own origin. */
+  publicUrl: string | undefined;
+}
+
+/** A host as a Host header may carry it: a name or an address, and a port. */
+const hostPattern = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+
+function firstHop(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.split(',')[0]?.trim() || undefined;
 }
 
 export class RequestContext implements RouteInput {
@@ -72,6 +82,28 @@ export class RequestContext implements RouteInput {
 
   get userAgent(): string {
     return this.#incoming.headers['user-agent'] ?? '';
+  }
+
+  /** A request header's value (the first, if repeated); undefined when absent. */
+  header(name: string): string | undefined {
+    const value = this.#incoming.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  /**
+   * The site's origin for absolute links: PUBLIC_URL, else the request's own — X-Forwarded-Proto and
+   * X-Forwarded-Host only under TRUST_PROXY (anyone can send them). A Host that is not a host name
+   * (a header injection attempt) falls back to localhost rather than landing in a feed.
+   */
+  origin(): string {
+    if (this.#options.publicUrl !== undefined) return this.#options.publicUrl;
+    const headers = this.#incoming.headers;
+    const proxied = this.#options.trustProxy;
+    const forwardedProto = proxied ? firstHop(headers['x-forwarded-proto']) : undefined;
+    const tls = 'encrypted' in this.#incoming.socket && this.#incoming.socket.encrypted === true;
+    const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : tls ? 'https' : 'http';
+    const host = (proxied ? firstHop(headers['x-forwarded-host']) : undefined) ?? headers.host;
+    return `${protocol}://${host !== undefined && hostPattern.test(host) ? host : 'localhost'}`;
   }
 
   /** The signed session id the client sent, if any. */

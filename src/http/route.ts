@@ -35,6 +35,10 @@ export interface RouteInput<Q extends FieldSpecs = FieldSpecs, B extends FieldSp
   readonly userAgent: string;
   /** The signed session id the client sent, if any: the session a password change keeps. */
   readonly sessionCookie: string | undefined;
+  /** A request header's value (the first, if repeated); undefined when absent. */
+  header(name: string): string | undefined;
+  /** The site's origin for absolute links (PUBLIC_URL, or the request's own): `https://host`. */
+  origin(): string;
   /** The session's user, read from the store on first call; null when anonymous. */
   user(): Promise<SessionUser | null>;
   /** The session's user, or SESSION_REQUIRED. */
@@ -76,6 +80,8 @@ export interface RouteSpec<Q extends FieldSpecs, B extends FieldSpecs> {
   readonly data?: Shape;
   /** The content type of a document answer (`DocumentOutcome`), for routes that do not answer JSON. */
   readonly document?: string;
+  /** The headers a success carries, name → description, for the API's description. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
   handle(input: RouteInput<Q, B>, services: Services): Promise<RouteOutcome>;
 }
 
@@ -91,6 +97,7 @@ export interface Route {
   readonly errors: ReadonlySet<ErrorCode>;
   readonly data: Shape | undefined;
   readonly document: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
   handle(input: RouteInput, services: Services): Promise<RouteOutcome>;
 }
 
@@ -124,6 +131,7 @@ export function defineRoute<Q extends FieldSpecs = FieldSpecs, B extends FieldSp
     errors,
     data: spec.data,
     document: spec.document,
+    headers: spec.headers ?? {},
     // The input was read from this route's own declaration (RequestContext), so it has Q's and B's shape.
     handle: spec.handle as Route['handle'],
   };

@@ -3,9 +3,13 @@
  * inputs, the errors it may answer and what a success carries (src/http/route.ts); its handler gets
  * validated input, calls the core and returns data.
  */
+import { BlogError } from '../core/errors.ts';
 import type { ClientInfo } from '../core/ports.ts';
 import { field } from './inputs.ts';
 import { defineRoute, type Method, type Route, type RouteInput, type RouteOutcome, type Services } from './route.ts';
+import { FEED_SIZE, feedPaths, feedTypes, renderFeed, type FeedFormat } from './feeds.ts';
+import { renderOpenApi } from './openapi.ts';
+import { renderRobots, renderSitemap } from './sitemap.ts';
 import { listHeaders } from './pagination.ts';
 import { blogListShape, blogShape, newBlogShape, sessionsEndedShape, userShape } from './shapes.ts';
 
@@ -15,6 +19,11 @@ export interface RouteOptions {
   /** The core's text limits, for the description of the fields (the core enforces them). */
   titleMaxLength: number;
   contentMaxLength: number;
+  /** URLs per sitemap file before it becomes an index (SITEMAP_PAGE_SIZE, at most the protocol's 50,000). */
+  sitemapPageSize: number;
+  /** For the API's description: the session cookie's name and the body limit. */
+  cookieName: string;
+  bodyLimitBytes: number;
 }
 
 const either: readonly Method[] = ['GET', 'POST'];
@@ -47,6 +56,10 @@ const list = defineRoute({
   },
   errors: ['SESSION_REQUIRED'],
   data: blogListShape,
+  headers: {
+    'X-Total-Count': 'the number of blogs matching the filters',
+    Link: 'RFC 8288 links to the first, prev, next and last pages, keeping the filters',
+  },
   async handle(input, { blogs }) {
     const { query } = input;
     const author = query.isadmin ? (await input.requireUser()).username : query.author;
@@ -200,8 +213,73 @@ function info(path: string, methods: readonly Method[]): Route {
   });
 }
 
+/** `/feed.xml` (RSS 2.0) and `/atom.xml` (Atom 1.0): the newest public posts, or one author's. */
+function feed(format: FeedFormat): Route {
+  return defineRoute({
+    methods: ['GET'],
+    path: feedPaths[format],
+    auth: 'none',
+    summary: `The newest ${FEED_SIZE} posts as ${format === 'rss' ? 'RSS 2.0' : 'Atom 1.0'} (ETag, Last-Modified: a conditional GET answers 304)`,
+    query: { author: field.text('only this author\'s posts (exact username)') },
+    document: feedTypes[format],
+    headers: { ETag: 'a hash of the feed', 'Last-Modified': 'when its newest post changed' },
+    async handle(input, { blogs }) {
+      const { author } = input.query;
+      const { blogs: posts } = await blogs.publicPosts({ author, limit: FEED_SIZE });
+      const { text, headers } = renderFeed(format, posts, { origin: input.origin(), author });
+      return { document: text, headers };
+    },
+  });
+}
+
+/** `/sitemap.xml`: every public post and author page; an index of `?page=N` past SITEMAP_PAGE_SIZE URLs. */
+function sitemap(pageSize: number): Route {
+  return defineRoute({
+    methods: ['GET'],
+    path: '/sitemap.xml',
+    auth: 'none',
+    summary: 'The sitemap: the home page, every author page and every public post, with lastmod',
+    query: { page: field.integer('one page of a sitemap index (past SITEMAP_PAGE_SIZE URLs)') },
+    errors: ['ROUTE_NOT_FOUND'],
+    document: 'application/xml; charset=utf-8',
+    headers: { ETag: 'a hash of the document', 'Last-Modified': 'when its newest URL changed' },
+    async handle(input, { blogs }) {
+      const document = await renderSitemap(blogs, { origin: input.origin(), page: input.query.page, pageSize });
+      if (document === undefined) throw new BlogError('ROUTE_NOT_FOUND', `sitemap page ${input.query.page ?? ''} does not exist`);
+      return { document: document.text, headers: document.headers };
+    },
+  });
+}
+
+const robots = defineRoute({
+  methods: ['GET'],
+  path: '/robots.txt',
+  auth: 'none',
+  summary: 'robots.txt: the API and the pages behind a login are not for crawlers; where the sitemap is',
+  document: 'text/plain; charset=utf-8',
+  async handle(input) {
+    return { document: renderRobots(input.origin()), headers: { 'Cache-Control': 'public, max-age=3600' } };
+  },
+});
+
+/** The description of `routes` (this one included), made on the first request and kept. */
+function openApi(routes: () => readonly Route[], options: RouteOptions): Route {
+  let document: string | undefined;
+  return defineRoute({
+    methods: ['GET'],
+    path: '/api/openapi.json',
+    auth: 'none',
+    summary: 'This API\'s OpenAPI 3.1 description, generated from the route table',
+    document: 'application/json; charset=utf-8',
+    async handle() {
+      document ??= renderOpenApi(routes(), options);
+      return { document, headers: { 'Cache-Control': 'no-cache' } };
+    },
+  });
+}
+
 export function apiRoutes(options: RouteOptions): Route[] {
-  return [
+  const routes: Route[] = [
     list,
     detail,
     create(options),
@@ -218,4 +296,6 @@ export function apiRoutes(options: RouteOptions): Route[] {
     info('/api/user/checkLogin', either),
     info('/api/user/login-test', either),
   ];
+  routes.push(feed('rss'), feed('atom'), sitemap(options.sitemapPageSize), robots, openApi(() => routes, options));
+  return routes;
 }

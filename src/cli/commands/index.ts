@@ -1,6 +1,7 @@
 /** The commands by name: `blog-server <name>`. Each is one file; main.ts only finds and runs them. */
 import { unknownCommand } from '../help-text.ts';
 import type { Command } from './command.ts';
+import { contractTestCommand } from './contract-test.ts';
 import { demoCommand } from './demo.ts';
 import { deployCommand } from './deploy.ts';
 import { helpCommand } from './help.ts';
@@ -16,6 +17,7 @@ export const commands = {
   demo: demoCommand,
   deploy: deployCommand,
   logs: logsCommand,
+  'contract-test': contractTestCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;
 

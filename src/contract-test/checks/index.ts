@@ -1,0 +1,9 @@
+/** Every contract check, in the order the table lists them. */
+import type { Check } from '../check.ts';
+import { attackChecks } from './attacks.ts';
+import { blogReadChecks } from './blog-read.ts';
+import { blogWriteChecks } from './blog-write.ts';
+import { protocolChecks } from './protocol.ts';
+import { userChecks } from './users.ts';
+
+export const contractChecks: readonly Check[] = [...blogReadChecks, ...blogWriteChecks, ...userChecks, ...protocolChecks, ...attackChecks];

@@ -1,0 +1,23 @@
+/**
+ * The description committed as docs/openapi.json (`node scripts/openapi.mjs --write`): the route
+ * table with the default settings, as a server without configuration serves it at `/api/openapi.json`.
+ */
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../config/config.ts';
+import { defaults } from '../config/defaults.ts';
+import { renderOpenApi } from './openapi.ts';
+import { apiRoutes } from './routes.ts';
+
+export function documentedOpenApi(): string {
+  // No environment and no .env: the defaults of the table of settings.
+  const config = loadConfig({ env: {}, cwd: tmpdir() });
+  const options = {
+    unsafeGetLogin: config.unsafeGetLogin,
+    titleMaxLength: defaults.titleMaxLength,
+    contentMaxLength: defaults.contentMaxLength,
+    cookieName: config.session.cookieName,
+    bodyLimitBytes: config.bodyLimitBytes,
+    sitemapPageSize: config.sitemapPageSize,
+  };
+  return renderOpenApi(apiRoutes(options), options);
+}
