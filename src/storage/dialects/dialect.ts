@@ -1,5 +1,5 @@
 /** What differs between SQLite, MySQL/MariaDB and PostgreSQL, behind one small interface. */
-import type { CompiledQuery, Expression, Kysely, SqlBool } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
@@ -17,8 +17,6 @@ export interface StorageDialect {
   readonly displayUrl: string;
   /** Builds the Kysely instance. Opens nothing until the first query (pools) or this call (SQLite file). */
   createDatabase(): Kysely<Database>;
-  /** `title` contains `keyword`, case-insensitively, with `%`, `_` and `\` matched literally. */
-  titleContains(keyword: string): Expression<SqlBool>;
   /** Inserts one row and resolves its new id (MariaDB cannot `RETURNING` through Kysely). */
   insertId(db: BlogDatabase, table: 'blogs' | 'users', values: Record<string, string | number | null>): Promise<number>;
   /**
@@ -28,9 +26,4 @@ export interface StorageDialect {
    * so no other query can interleave, and blog-server opens no transactions while serving.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
-}
-
-/** Escapes LIKE wildcards so a user's `%` and `_` match themselves (escape character `\`). */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

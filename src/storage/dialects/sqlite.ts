@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect, sql, type CompiledQuery, type DialectAdapter, type MigrationLockOptions } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
-import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import type { StorageDialect, StorageOptions } from './dialect.ts';
 
 /**
  * Kysely prepares every statement anew; better-sqlite3's prepare is the costliest step of a small
@@ -73,10 +73,6 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       };
     },
 
-    titleContains(keyword) {
-      // SQLite's LIKE is case-insensitive for ASCII; CJK has no case.
-      return sql<boolean>`title like ${`%${escapeLike(keyword)}%`} escape '\\'`;
-    },
 
     async insertId(db: BlogDatabase, table, values) {
       const result = await db.insertInto(table).values(values as never).executeTakeFirstOrThrow();
