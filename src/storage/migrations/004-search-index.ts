@@ -74,9 +74,11 @@ const mysql: SearchTables = {
   statements: [
     sql`create table if not exists blog_search_docs (blog_id integer primary key, title_folded longtext not null, search_title longtext not null, search_body longtext not null)
       default character set utf8mb4 collate utf8mb4_bin`,
-    sql`create table if not exists blog_title_grams (gram varbinary(8) not null, blog_id integer not null, primary key (gram, blog_id), key blog_title_grams_blog (blog_id))`,
-    sql`create table if not exists blog_search_terms (term varbinary(128) not null, blog_id integer not null, primary key (term, blog_id), key blog_search_terms_blog (blog_id))`,
-    sql`create table if not exists blog_search_pending (blog_id integer primary key)`,
+    sql`create table if not exists blog_title_grams (gram varbinary(8) not null, blog_id integer not null, primary key (gram, blog_id), key blog_title_grams_blog (blog_id))
+      default character set utf8mb4 collate utf8mb4_bin`,
+    sql`create table if not exists blog_search_terms (term varbinary(128) not null, blog_id integer not null, primary key (term, blog_id), key blog_search_terms_blog (blog_id))
+      default character set utf8mb4 collate utf8mb4_bin`,
+    sql`create table if not exists blog_search_pending (blog_id integer primary key) default character set utf8mb4 collate utf8mb4_bin`,
     sql`insert ignore into blog_search_pending (blog_id) select id from blogs`,
   ],
   async createTriggers(db) {
