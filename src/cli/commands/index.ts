@@ -6,6 +6,7 @@ import { deployCommand } from './deploy.ts';
 import { helpCommand } from './help.ts';
 import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
+import { searchCommand } from './search.ts';
 import { serveCommand } from './serve.ts';
 import { userCommand } from './user.ts';
 
@@ -16,6 +17,7 @@ export const commands = {
   demo: demoCommand,
   deploy: deployCommand,
   logs: logsCommand,
+  search: searchCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;
 
