@@ -21,6 +21,7 @@ import { measure, stopMeasuring, type Load } from './measure.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { filterPlan, fullPlan, PlanError, writes, type Step } from './plan.ts';
 import { computeRatios, machineLine, medianRatios, mergeRounds, renderReport, verdict, type Row } from './report.ts';
+import { runSearchBench, SEARCH_TOKEN } from './search.ts';
 import { seedDatabase, type SeededDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,6 +96,8 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
 
+  // BENCH_ONLY=search runs the search-index benchmark alone (bench/search.ts).
+  if (options.only.includes(SEARCH_TOKEN)) return runSearchBench(root, { root, cli: await ensureBuilt(root), tmpDir, redisUrl: undefined }, options);
   // The log-analysis benchmark runs after the others; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
   const only = options.only.filter((token) => token !== LOGS_TOKEN);
   const logs = options.only.length === 0 || only.length < options.only.length;

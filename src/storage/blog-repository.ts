@@ -1,8 +1,9 @@
 /** Blog queries, one function each, parameterized through Kysely. */
+import type { Transaction } from 'kysely';
 import type { Blog, BlogFilter, BlogPage, BlogRepository } from '../core/ports.ts';
-import type { BlogDatabase, BlogRow } from './database.ts';
+import type { BlogDatabase, BlogRow, Database } from './database.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
-import { indexBlogs, type Matches } from './search-index.ts';
+import type { Matches } from './search-index.ts';
 
 const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime'] as const;
 
@@ -18,8 +19,15 @@ export function toBlog(row: BlogRow): Blog {
   };
 }
 
-/** `matches` answers the filters the search index serves (`keyword`, `search`). */
-export function blogRepository(db: BlogDatabase, dialect: StorageDialect, matches: (filter: BlogFilter, limit: number, offset: number) => Promise<Matches>): BlogRepository {
+/** What the repository needs of the search index (src/storage/search-index.ts). */
+export interface SearchPart {
+  /** Answers the filters the index serves (`keyword`, `search`). */
+  matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches>;
+  /** Writes the entries of these blogs inside the writing transaction. */
+  indexBlogs(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
+}
+
+export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, indexBlogs }: SearchPart): BlogRepository {
   // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
   const byIdQuery = db.selectFrom('blogs').select(blogColumns).where('id', '=', 0).compile();
   const selectById: (parameters: readonly unknown[]) => Promise<BlogRow[]> =

@@ -9,7 +9,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BlogFilter } from '../core/ports.ts';
 import { fold, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
 import type { BlogRow, Database } from './database.ts';
-import type { DialectName } from './dialects/dialect.ts';
+import type { DialectName, StorageDialect } from './dialects/dialect.ts';
 
 /** Called after each batch of a build: blogs indexed so far, and how many were queued at the start. */
 export type SearchProgress = (done: number, total: number) => void;
@@ -56,30 +56,68 @@ function entryOf(title: string, content: string) {
   return { titleFolded, searchTitle, searchBody, grams: titleGrams(titleFolded), terms: [...terms] };
 }
 
+type PostingTable = 'blog_title_grams' | 'blog_search_terms';
+
+/**
+ * Writes posting rows (a gram or term, a blog id) as each database takes many rows fastest: SQLite
+ * one prepared statement run per row (inside the caller's transaction, on the one connection),
+ * PostgreSQL two arrays unnested, MySQL multi-row inserts.
+ */
+function postingWriter(dialect: StorageDialect): (trx: Transaction<Database>, table: PostingTable, rows: readonly [string, number][]) => Promise<void> {
+  if (dialect.name === 'postgres') {
+    return async (trx, table, rows) => {
+      const column = sql.ref(table === 'blog_title_grams' ? 'gram' : 'term');
+      for (const part of chunks(rows, 20_000)) {
+        await sql`insert into ${sql.table(table)} (${column}, blog_id)
+          select * from unnest(${part.map(([value]) => value)}::text[], ${part.map(([, id]) => id)}::integer[])`.execute(trx);
+      }
+    };
+  }
+  const prepared = new Map<PostingTable, (parameters: readonly unknown[]) => Promise<unknown[]>>();
+  return async (trx, table, rows) => {
+    const column = table === 'blog_title_grams' ? 'gram' : 'term';
+    if (dialect.prepare) {
+      let run = prepared.get(table);
+      if (!run) {
+        run = dialect.prepare(trx.insertInto(table).values({ [column]: '', blog_id: 0 } as never).compile());
+        prepared.set(table, run);
+      }
+      for (const [value, id] of rows) await run([value, id]);
+      return;
+    }
+    for (const part of chunks(rows, insertChunk)) {
+      await trx.insertInto(table).values(part.map(([value, id]) => ({ [column]: value, blog_id: id }) as never)).execute();
+    }
+  };
+}
+
 /**
  * (Re)writes the entries of `ids` from their current rows and takes them off the queue. Runs inside
  * the caller's transaction: the blog's own write, or a build batch.
  */
-export async function indexBlogs(trx: Transaction<Database>, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const rows = await trx.selectFrom('blogs').select(['id', 'title', 'content']).where('id', 'in', ids).execute();
-  await trx.deleteFrom('blog_title_grams').where('blog_id', 'in', ids).execute();
-  await trx.deleteFrom('blog_search_terms').where('blog_id', 'in', ids).execute();
-  await trx.deleteFrom('blog_search_docs').where('blog_id', 'in', ids).execute();
-  const docs = [];
-  const grams = [];
-  const terms = [];
-  for (const row of rows) {
-    const id = Number(row.id);
-    const entry = entryOf(row.title, row.content);
-    docs.push({ blog_id: id, title_folded: entry.titleFolded, search_title: entry.searchTitle, search_body: entry.searchBody });
-    for (const gram of entry.grams) grams.push({ gram, blog_id: id });
-    for (const term of entry.terms) terms.push({ term, blog_id: id });
-  }
-  for (const part of chunks(docs, 200)) await trx.insertInto('blog_search_docs').values(part).execute();
-  for (const part of chunks(grams, insertChunk)) await trx.insertInto('blog_title_grams').values(part).execute();
-  for (const part of chunks(terms, insertChunk)) await trx.insertInto('blog_search_terms').values(part).execute();
-  await trx.deleteFrom('blog_search_pending').where('blog_id', 'in', ids).execute();
+export function blogIndexer(dialect: StorageDialect): (trx: Transaction<Database>, ids: readonly number[]) => Promise<void> {
+  const writePostings = postingWriter(dialect);
+  return async (trx, ids) => {
+    if (ids.length === 0) return;
+    const rows = await trx.selectFrom('blogs').select(['id', 'title', 'content']).where('id', 'in', ids).execute();
+    await trx.deleteFrom('blog_title_grams').where('blog_id', 'in', ids).execute();
+    await trx.deleteFrom('blog_search_terms').where('blog_id', 'in', ids).execute();
+    await trx.deleteFrom('blog_search_docs').where('blog_id', 'in', ids).execute();
+    const docs = [];
+    const grams: [string, number][] = [];
+    const terms: [string, number][] = [];
+    for (const row of rows) {
+      const id = Number(row.id);
+      const entry = entryOf(row.title, row.content);
+      docs.push({ blog_id: id, title_folded: entry.titleFolded, search_title: entry.searchTitle, search_body: entry.searchBody });
+      for (const gram of entry.grams) grams.push([gram, id]);
+      for (const term of entry.terms) terms.push([term, id]);
+    }
+    for (const part of chunks(docs, 200)) await trx.insertInto('blog_search_docs').values(part).execute();
+    await writePostings(trx, 'blog_title_grams', grams);
+    await writePostings(trx, 'blog_search_terms', terms);
+    await trx.deleteFrom('blog_search_pending').where('blog_id', 'in', ids).execute();
+  };
 }
 
 /**
@@ -133,7 +171,9 @@ function matchesInJs(plan: Plan, row: { title: string; content: string; author: 
 
 const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime'] as const;
 
-export function searchIndex(db: Db, dialect: DialectName) {
+export function searchIndex(db: Db, storageDialect: StorageDialect) {
+  const dialect = storageDialect.name;
+  const indexBlogs = blogIndexer(storageDialect);
   function conditions(plan: Plan): RawBuilder<boolean>[] {
     const out: RawBuilder<boolean>[] = [];
     if (plan.author !== undefined) out.push(sql<boolean>`${sql.ref('b.author')} = ${plan.author}`);
@@ -279,5 +319,5 @@ export function searchIndex(db: Db, dialect: DialectName) {
       await running;
     },
   };
-  return { index, matches };
+  return { index, matches, indexBlogs };
 }

@@ -25,11 +25,11 @@ export interface Storage {
 export function openStorage(url: string, options: StorageOptions): Storage {
   const dialect = dialectFor(url, options);
   const db = dialect.createDatabase();
-  const search = searchIndex(db, dialect.name);
+  const search = searchIndex(db, dialect);
   return {
     dialect,
     db,
-    blogs: blogRepository(db, dialect, search.matches),
+    blogs: blogRepository(db, dialect, search),
     search: search.index,
     users: userRepository(db, dialect),
 

@@ -69,7 +69,10 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       return async (parameters: readonly unknown[]) => {
         if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
         statement ??= opened.prepare(query.sql);
-        return statement.all(...parameters) as R[];
+        if (statement.reader) return statement.all(...parameters) as R[];
+        // A write (the search index's bulk inserts) returns no rows.
+        statement.run(...parameters);
+        return [];
       };
     },
 
