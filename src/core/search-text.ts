@@ -14,8 +14,10 @@ export function fold(text: string): string {
   return text.replace(/Σ/g, 'σ').toLowerCase();
 }
 
-/** The folded text with, for each of its UTF-16 units, the index in `text` it came from (plus the end). */
-export function foldWithMap(text: string): { folded: string; origin: number[] } {
+/** The folded text, and for an offset into it the offset in `text` it came from (the end maps to the end). */
+export function foldWithMap(text: string): { folded: string; origin: (offset: number) => number } {
+  // Only U+0130 İ lower-cases to more UTF-16 units (i + combining dot); without it every unit stays in place.
+  if (!text.includes('İ')) return { folded: fold(text), origin: (offset) => offset };
   let folded = '';
   const origin: number[] = [];
   let index = 0;
@@ -26,7 +28,7 @@ export function foldWithMap(text: string): { folded: string; origin: number[] } 
     index += character.length;
   }
   origin.push(text.length);
-  return { folded, origin };
+  return { folded, origin: (offset) => origin[offset] ?? text.length };
 }
 
 /** Every distinct 1- and 2-code-point substring of a folded title: what `keyword=` looks up. */
@@ -180,7 +182,7 @@ export function excerptOf(title: string, contentHtml: string, pieces: readonly s
   const content = plainText(contentHtml);
   for (const [field, text] of [['content', content], ['title', plainText(title)]] as const) {
     const { folded, origin } = foldWithMap(text);
-    const ranges = occurrences(folded, pieces).map(([start, end]): [number, number] => [origin[start] ?? 0, origin[end] ?? text.length]);
+    const ranges = occurrences(folded, pieces).map(([start, end]): [number, number] => [origin(start), origin(end)]);
     const first = ranges[0];
     if (!first && field === 'content') continue;
     let start = Math.max(0, (first?.[0] ?? 0) - excerptBefore);

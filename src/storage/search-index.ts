@@ -34,6 +34,8 @@ export interface Matches {
 
 /** Blogs per build transaction: short enough that writers wait well under a second between batches. */
 const batchSize = 200;
+/** Attempts of one batch before the build gives up (the queue stays; answers stay right). */
+const maxBatchAttempts = 3;
 /** Rows per INSERT: below every database's limit on bound parameters. */
 const insertChunk = 2_000;
 /** Queued blogs read per round of the fallback scan. */
@@ -217,7 +219,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     for (;;) {
       let query = db.selectFrom('blog_search_pending as p')
         .innerJoin('blogs as b', 'b.id', 'p.blog_id')
-        .select(['b.id', 'b.title', 'b.content', 'b.author', 'b.createtime'])
+        // The content only when it is searched: a queue of 100,000 blogs is read at every query.
+        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
         .where('p.blog_id', '>', after)
         .orderBy('p.blog_id')
         .limit(scanChunk);
@@ -274,12 +277,23 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     const total = await pendingCount();
     let done = 0;
     progress?.(done, total);
+    let failures = 0;
     while (!stopping) {
-      const claimed = await db.transaction().execute(async (trx) => {
-        const ids = await claimPending(trx, dialect, batchSize);
-        await indexBlogs(trx, ids);
-        return ids.length;
-      });
+      let claimed: number;
+      try {
+        claimed = await db.transaction().execute(async (trx) => {
+          const ids = await claimPending(trx, dialect, batchSize);
+          await indexBlogs(trx, ids);
+          return ids.length;
+        });
+        failures = 0;
+      } catch (error) {
+        // A deadlock or lock timeout with a concurrent write rolls the batch back whole: try it again.
+        failures += 1;
+        if (failures >= maxBatchAttempts || stopping) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * failures));
+        continue;
+      }
       if (claimed === 0) break;
       done += claimed;
       progress?.(done, Math.max(total, done));

@@ -22,8 +22,9 @@ export interface StorageDialect {
   /**
    * Turns a query Kysely compiled once into a function that runs it with new parameters, skipping
    * Kysely's per-call building and compiling on the hottest reads. Where absent, the query runs
-   * through `db.executeQuery`. SQLite runs it as a prepared statement: better-sqlite3 is synchronous,
-   * so no other query can interleave, and blog-server opens no transactions while serving.
+   * through `db.executeQuery`. SQLite runs it as a prepared statement on the one connection:
+   * better-sqlite3 is synchronous, so no other statement interleaves with it; between the statements
+   * of a write transaction (a blog and its search entry) such a read sees the transaction's rows.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
 }
