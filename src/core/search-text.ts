@@ -128,7 +128,7 @@ export function parseSearch(text: string): SearchQuery {
 
 const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: ' ' };
 /** Tags that do not separate words: `<b>同</b>一` reads as one word. */
-const inlineTags = new Set(['a', 'abbr', 'b', 'big', 'code', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'u', 'var', 'del', 'ins']);
+const inlineTags = new Set(['a', 'abbr', 'b', 'big', 'code', 'img', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'u', 'var', 'del', 'ins']);
 
 /** The text a reader sees in filtered HTML: tags removed, entities decoded, white space collapsed. */
 export function plainText(html: string): string {
