@@ -110,6 +110,14 @@ for (const storage of storages) {
       assert.deepEqual(titleOnly?.excerpt, { field: 'title', text: '天气预报', matches: [[2, 4]] });
       // The course's fields are all there too.
       assert.equal(titleOnly?.content, '<p>明天<b>晴朗</b>，有风。</p>');
+      // İ folds to two units (i + combining dot): the offsets still point into the original text.
+      const created = assertEnvelope(await zhangsan.post('/api/blog/new', { title: '游记', content: '<p>Σ去了 İSTANBUL 和 istanbul</p>' }), 200, 0).data as { id: number };
+      const istanbul = (await search('İstanbul')).hits;
+      assert.deepEqual(istanbul.map((found) => found.id), [created.id]);
+      const excerpt = istanbul[0]?.excerpt;
+      assert.ok(excerpt);
+      assert.deepEqual(excerpt.matches.map(([start, end]) => excerpt.text.slice(start, end)), ['İSTANBUL']);
+      assertEnvelope(await zhangsan.post(`/api/blog/del?id=${created.id}`), 200, 0);
     });
 
     it('combines with author, paging and X-Total-Count', async () => {
