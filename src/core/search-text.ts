@@ -98,6 +98,15 @@ function pieceTerms(folded: string): string[] {
   return terms;
 }
 
+/**
+ * Whether a folded piece is one index term itself (a word, one CJK character or bigram): a blog
+ * holding the term then holds the piece, and the exact check can be skipped.
+ */
+export function isSingleTerm(piece: string): boolean {
+  const terms = pieceTerms(piece);
+  return terms.length === 1 && terms[0] === piece;
+}
+
 export interface SearchQuery {
   /** Folded words and phrases; each must occur, as written, in the folded title or plain content. */
   pieces: string[];

@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BlogFilter } from '../core/ports.ts';
-import { fold, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
+import { fold, isSingleTerm, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
 import type { BlogRow, Database } from './database.ts';
 import type { DialectName, StorageDialect } from './dialects/dialect.ts';
 
@@ -189,7 +189,9 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       for (const term of plan.search.terms) {
         out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_search_terms where term = ${term})`);
       }
-      for (const piece of plan.search.pieces) {
+      const { terms } = plan.search;
+      // A piece that is one looked-up term needs no exact check: reading every candidate's text is the cost.
+      for (const piece of plan.search.pieces.filter((candidate) => !(isSingleTerm(candidate) && terms.includes(candidate)))) {
         out.push(sql<boolean>`(${contains(dialect, 'd.search_title', piece)} or ${contains(dialect, 'd.search_body', piece)})`);
       }
     }
