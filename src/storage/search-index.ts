@@ -168,7 +168,8 @@ function matchesInJs(plan: Plan, row: { title: string; content: string; author: 
   const terms = new Set([...textTerms(searchTitle), ...textTerms(searchBody)]);
   if (!plan.search.terms.every((term) => terms.has(term))) return undefined;
   if (!plan.search.pieces.every((piece) => searchTitle.includes(piece) || searchBody.includes(piece))) return undefined;
-  return { hits: plan.search.pieces.filter((piece) => searchTitle.includes(piece)).length };
+  const storedTitle = fold(row.title);
+  return { hits: plan.search.pieces.filter((piece) => storedTitle.includes(piece)).length };
 }
 
 const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime'] as const;
@@ -183,7 +184,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       for (const gram of keywordGrams(plan.keyword)) {
         out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_title_grams where gram = ${gram})`);
       }
-      out.push(contains(dialect, 'd.title_folded', plan.keyword));
+      out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', plan.keyword)})`);
     }
     if (plan.search) {
       for (const term of plan.search.terms) {
@@ -192,7 +193,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       const { terms } = plan.search;
       // A piece that is one looked-up term needs no exact check: reading every candidate's text is the cost.
       for (const piece of plan.search.pieces.filter((candidate) => !(isSingleTerm(candidate) && terms.includes(candidate)))) {
-        out.push(sql<boolean>`(${contains(dialect, 'd.search_title', piece)} or ${contains(dialect, 'd.search_body', piece)})`);
+        out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')}
+          and (${contains(dialect, 'd.search_title', piece)} or ${contains(dialect, 'd.search_body', piece)}))`);
       }
     }
     return out;
@@ -201,12 +203,16 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
   function hitsOf(plan: Plan): RawBuilder<number> {
     const pieces = plan.search?.pieces ?? [];
     if (pieces.length === 0) return sql<number>`0`;
-    return sql<number>`(${sql.join(pieces.map((piece) => sql`case when ${contains(dialect, 'd.search_title', piece)} then 1 else 0 end`), sql` + `)})`;
+    // A title hit: the piece is in the folded title as stored; up to two characters a gram says so, without reading the entry.
+    const hit = (piece: string) => (Array.from(piece).length <= 2
+      ? sql`exists (select 1 from blog_title_grams g where g.gram = ${piece} and g.blog_id = ${sql.ref('b.id')})`
+      : sql`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', piece)})`);
+    return sql<number>`(${sql.join(pieces.map((piece) => sql`case when ${hit(piece)} then 1 else 0 end`), sql` + `)})`;
   }
 
   function indexed(plan: Plan) {
+    // Only indexed blogs have grams and terms: the posting subqueries keep the queued ones out.
     return db.selectFrom('blogs as b')
-      .innerJoin('blog_search_docs as d', 'd.blog_id', 'b.id')
       .where(sql<boolean>`${sql.join(conditions(plan), sql` and `)}`);
   }
 
