@@ -135,7 +135,7 @@ for (const storage of storages) {
       assert.equal(await server.app.storage.search.buildPending((done) => seen.push(done)), postCount);
       assert.equal(await server.app.storage.search.pendingCount(), 0);
       assert.ok(seen.length > 2 && seen.at(-1) === postCount, `progress ${seen.join(', ')}`);
-      await check(queries(next, posts, 200));
+      await check(queries(next, posts, 150));
     });
 
     it('after writes through the API: created, updated and deleted posts at once', async () => {
