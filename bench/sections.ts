@@ -9,6 +9,7 @@ import { deployToken, runDeployBench } from './deploy.ts';
 import type { RunContext } from './lineup.ts';
 import { LOGS_TOKEN, runLogAnalysisBench } from './log-analysis.ts';
 import type { Load } from './measure.ts';
+import { runSearchBench, SEARCH_TOKEN } from './search.ts';
 import type { SeededDatabase } from './seed.ts';
 
 export interface SectionContext {
@@ -41,6 +42,11 @@ export const sections: readonly Section[] = [
   {
     token: LOGS_TOKEN,
     run: async ({ run: { root, cli, tmpDir }, rounds }) => ({ markdown: '', failed: (await runLogAnalysisBench({ root, cli, tmpDir, rounds })) !== 0 }),
+  },
+  {
+    token: SEARCH_TOKEN,
+    // Writes bench/results/search.md; its databases are cached in bench/data/ (BENCH_SEARCH_SIZES).
+    run: async ({ run, readLoad }) => ({ markdown: '', failed: (await runSearchBench(run, readLoad)) !== 0 }),
   },
 ];
 

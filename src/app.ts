@@ -96,6 +96,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
   opened.push(() => storage.close());
   const migrations = await orClose(() => storage.migrate(), opened);
+  // Blogs the search index lacks (older data, or rows another program wrote) are indexed in batches meanwhile.
+  storage.search.startBuilding((error) => log('search index build failed', error));
 
   // One Redis client for sessions and the login limiter, closed after both (`opened` closes in reverse).
   const redisUrl = config.redisUrl;

@@ -2,6 +2,7 @@
 import { BlogError } from './errors.ts';
 import type { Blog, BlogRepository } from './ports.ts';
 import { sanitizeHtml } from './sanitize.ts';
+import { excerptOf, parseSearch, type Excerpt } from './search-text.ts';
 import type { SessionUser } from './session-user.ts';
 import { validateBlogText, type TextLimits } from './validation.ts';
 
@@ -14,14 +15,19 @@ export interface BlogServiceOptions extends TextLimits {
 export interface ListQuery {
   author?: string | undefined;
   keyword?: string | undefined;
+  /** Full text of titles and content: results ranked, each with an excerpt. */
+  search?: string | undefined;
   /** 1-based; absent means the first page. */
   page?: number | undefined;
   /** Absent means the configured default; larger than the maximum is clamped. */
   pageSize?: number | undefined;
 }
 
+/** A listed blog; `search` results also carry the excerpt around their first match. */
+export type ListedBlog = Blog & { excerpt?: Excerpt };
+
 export interface ListResult {
-  blogs: Blog[];
+  blogs: ListedBlog[];
   total: number;
   page: number;
   pageSize: number;
@@ -50,9 +56,12 @@ export class BlogService {
     const filter = {
       ...(query.author ? { author: query.author } : {}),
       ...(query.keyword ? { keyword: query.keyword } : {}),
+      ...(query.search ? { search: query.search } : {}),
     };
     const { blogs, total } = await this.#blogs.list(filter, pageSize, (page - 1) * pageSize);
-    return { blogs, total, page, pageSize };
+    if (!query.search) return { blogs, total, page, pageSize };
+    const { pieces } = parseSearch(query.search);
+    return { blogs: blogs.map((blog) => ({ ...blog, excerpt: excerptOf(blog.title, blog.content, pieces) })), total, page, pageSize };
   }
 
   /**

@@ -25,7 +25,10 @@ export interface User {
 /** Filters of the blog list. Empty strings are treated as absent by the service, never here. */
 export interface BlogFilter {
   author?: string;
+  /** The title contains it, case-folded (src/core/search-text.ts `fold`). */
   keyword?: string;
+  /** Words and phrases of the title or content; the page comes ranked (title hits first), then newest. */
+  search?: string;
 }
 
 export interface BlogPage {

@@ -50,6 +50,7 @@ const list = defineRoute({
   query: {
     author: field.text('only this author\'s blogs (exact username)'),
     keyword: field.text('only blogs whose title contains this, case-insensitively'),
+    search: field.text('words and "phrases" of the title or content; ranked, each result with an excerpt (docs/search.md)'),
     isadmin: field.flag('only the logged-in user\'s own blogs (needs a session)'),
     page: field.integer('the page, from 1'),
     pageSize: field.integer('blogs per page; larger than LIST_MAX_SIZE is clamped'),
@@ -63,7 +64,7 @@ const list = defineRoute({
   async handle(input, { blogs }) {
     const { query } = input;
     const author = query.isadmin ? (await input.requireUser()).username : query.author;
-    const result = await blogs.list({ author, keyword: query.keyword, page: query.page, pageSize: query.pageSize });
+    const result = await blogs.list({ author, keyword: query.keyword, search: query.search, page: query.page, pageSize: query.pageSize });
     return { data: result.blogs, headers: listHeaders(input.path, input.rawQuery, result) };
   },
 });

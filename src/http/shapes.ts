@@ -21,7 +21,22 @@ export const blogShape: Shape = {
   },
 };
 
-export const blogListShape: Shape = { type: 'array', items: blogShape };
+/** What `search=` adds to each listed blog (src/core/search-text.ts `Excerpt`). */
+const excerptShape: Shape = {
+  type: 'object',
+  required: ['field', 'text', 'matches'],
+  description: 'only with search=: plain text around the first match (no markup); matches are [start, end) offsets into text, in UTF-16 code units',
+  properties: {
+    field: { type: 'string', enum: ['title', 'content'] },
+    text: { type: 'string' },
+    matches: { type: 'array', items: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 2, maxItems: 2 } },
+  },
+};
+
+export const blogListShape: Shape = {
+  type: 'array',
+  items: { ...blogShape, properties: { ...(blogShape.properties as Record<string, unknown>), excerpt: excerptShape } },
+};
 
 export const newBlogShape: Shape = { type: 'object', required: ['id'], properties: { id: integer } };
 

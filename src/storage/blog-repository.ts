@@ -1,7 +1,9 @@
 /** Blog queries, one function each, parameterized through Kysely. */
+import type { Transaction } from 'kysely';
 import type { Blog, BlogFilter, BlogPage, BlogRepository } from '../core/ports.ts';
-import type { BlogDatabase, BlogRow } from './database.ts';
+import type { BlogDatabase, BlogRow, Database } from './database.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
+import type { Matches } from './search-index.ts';
 
 const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime'] as const;
 
@@ -17,7 +19,15 @@ export function toBlog(row: BlogRow): Blog {
   };
 }
 
-export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogRepository {
+/** What the repository needs of the search index (src/storage/search-index.ts). */
+export interface SearchPart {
+  /** Answers the filters the index serves (`keyword`, `search`). */
+  matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches>;
+  /** Writes the entries of these blogs inside the writing transaction. */
+  indexBlogs(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
+}
+
+export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, indexBlogs }: SearchPart): BlogRepository {
   // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
   const byIdQuery = db.selectFrom('blogs').select(blogColumns).where('id', '=', 0).compile();
   const selectById: (parameters: readonly unknown[]) => Promise<BlogRow[]> =
@@ -26,15 +36,10 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogR
   function filtered(filter: BlogFilter) {
     let query = db.selectFrom('blogs');
     if (filter.author !== undefined) query = query.where('author', '=', filter.author);
-    if (filter.keyword !== undefined) query = query.where(dialect.titleContains(filter.keyword));
     return query;
   }
 
   async function count(filter: BlogFilter): Promise<number> {
-    if (filter.keyword !== undefined) {
-      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
-    }
     const row = filter.author !== undefined
       ? await db.selectFrom('blog_counts').select('n').where('author', '=', filter.author).executeTakeFirst()
       : await db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
@@ -43,6 +48,10 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogR
 
   return {
     async list(filter, limit, offset): Promise<BlogPage> {
+      if (filter.keyword !== undefined || filter.search !== undefined) {
+        const found = await matches(filter, limit, offset);
+        return { blogs: found.rows.map(toBlog), total: found.total };
+      }
       const rows = await filtered(filter)
         .select(blogColumns)
         .orderBy('createtime', 'desc')
@@ -60,13 +69,22 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect): BlogR
       return row && toBlog(row);
     },
 
+    // The search entry is written in the blog's own transaction (deletes: the migration's triggers).
     insert(blog) {
-      return dialect.insertId(db, 'blogs', blog);
+      return db.transaction().execute(async (trx) => {
+        const id = await dialect.insertId(trx, 'blogs', blog);
+        await indexBlogs(trx, [id]);
+        return id;
+      });
     },
 
-    async updateOwn(id, author, changes) {
-      const result = await db.updateTable('blogs').set(changes).where('id', '=', id).where('author', '=', author).executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    updateOwn(id, author, changes) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.updateTable('blogs').set(changes).where('id', '=', id).where('author', '=', author).executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        await indexBlogs(trx, [id]);
+        return true;
+      });
     },
 
     async deleteOwn(id, author) {

@@ -39,11 +39,40 @@ export interface BlogTotalTable {
   n: Int8;
 }
 
+/** A blog's entry in the search index, filled by the application (src/storage/search-index.ts). */
+export interface BlogSearchDocsTable {
+  blog_id: number;
+  /** The folded title as stored, markup included: what `keyword=` matches. */
+  title_folded: string;
+  /** The folded plain text of the title and of the content: what `search=` matches. */
+  search_title: string;
+  search_body: string;
+}
+
+export interface BlogTitleGramsTable {
+  gram: string;
+  blog_id: number;
+}
+
+export interface BlogSearchTermsTable {
+  term: string;
+  blog_id: number;
+}
+
+/** Blogs whose index entry is missing: queued by triggers, emptied by the build. */
+export interface BlogSearchPendingTable {
+  blog_id: number;
+}
+
 export interface Database {
   users: UsersTable;
   blogs: BlogsTable;
   blog_counts: BlogCountsTable;
   blog_total: BlogTotalTable;
+  blog_search_docs: BlogSearchDocsTable;
+  blog_title_grams: BlogTitleGramsTable;
+  blog_search_terms: BlogSearchTermsTable;
+  blog_search_pending: BlogSearchPendingTable;
 }
 
 export type BlogRow = Selectable<BlogsTable>;

@@ -7,6 +7,7 @@ import { dialectFor } from './connect.ts';
 import type { BlogDatabase } from './database.ts';
 import type { StorageDialect, StorageOptions } from './dialects/dialect.ts';
 import { migrationsFor } from './migrations/index.ts';
+import { searchIndex, type SearchIndex } from './search-index.ts';
 import { userRepository } from './user-repository.ts';
 
 export interface Storage {
@@ -14,6 +15,8 @@ export interface Storage {
   readonly db: BlogDatabase;
   readonly blogs: BlogRepository;
   readonly users: UserRepository;
+  /** The search index: `search.rebuild(progress)` after a restore or copy (docs/search.md). */
+  readonly search: SearchIndex;
   /** Brings the schema up to date under Kysely's migration lock; resolves the names applied now. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -22,10 +25,12 @@ export interface Storage {
 export function openStorage(url: string, options: StorageOptions): Storage {
   const dialect = dialectFor(url, options);
   const db = dialect.createDatabase();
+  const search = searchIndex(db, dialect);
   return {
     dialect,
     db,
-    blogs: blogRepository(db, dialect),
+    blogs: blogRepository(db, dialect, search),
+    search: search.index,
     users: userRepository(db, dialect),
 
     async migrate() {
@@ -46,8 +51,9 @@ export function openStorage(url: string, options: StorageOptions): Storage {
       return (outcome.results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     },
 
-    close() {
-      return db.destroy();
+    async close() {
+      await search.index.stop();
+      await db.destroy();
     },
   };
 }

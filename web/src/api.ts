@@ -9,6 +9,14 @@ export interface Blog {
   createtime: number;
   author: string;
   updatetime?: number;
+  /** Only in search= results: plain text around the first match, matches as UTF-16 offsets into text. */
+  excerpt?: Excerpt;
+}
+
+export interface Excerpt {
+  field: 'title' | 'content';
+  text: string;
+  matches: [number, number][];
 }
 
 /** The logged-in user, from GET /api/user/info. */
@@ -118,8 +126,29 @@ export function decodeEntities(text: string): string {
 }
 
 /** Titles are plain text: decoded here once, and only ever shown with textContent or as a value. */
+/** An excerpt whose ranges are in bounds, ordered and apart; anything else is dropped, not trusted. */
+function validExcerpt(value: unknown): Excerpt | undefined {
+  if (!isRecord(value) || (value.field !== 'title' && value.field !== 'content') || typeof value.text !== 'string' || !Array.isArray(value.matches)) return undefined;
+  const { text } = value;
+  const matches: [number, number][] = [];
+  let end = 0;
+  for (const range of value.matches as unknown[]) {
+    if (!Array.isArray(range) || range.length !== 2) return undefined;
+    const [from, to] = range as unknown[];
+    if (!Number.isInteger(from) || !Number.isInteger(to)) return undefined;
+    const start = Number(from);
+    const stop = Number(to);
+    if (start < end || stop <= start || stop > text.length) return undefined;
+    matches.push([start, stop]);
+    end = stop;
+  }
+  return { field: value.field, text, matches };
+}
+
 function withPlainTitle(blog: Blog): Blog {
-  return { ...blog, title: decodeEntities(blog.title) };
+  const { excerpt, ...rest } = blog;
+  const valid = validExcerpt(excerpt);
+  return { ...rest, title: decodeEntities(blog.title), ...(valid ? { excerpt: valid } : {}) };
 }
 
 export function parseBlog(data: unknown): Blog | undefined {

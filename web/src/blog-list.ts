@@ -1,7 +1,7 @@
 // The list of posts shared by the home, author and admin pages, with paging through
 // `page`/`pageSize` and the X-Total-Count and Link headers of /api/blog/list.
 import { callApi, parseBlogList } from './api.ts';
-import type { Blog } from './api.ts';
+import type { Blog, Excerpt } from './api.ts';
 import { el, positiveInt, showMessage } from './dom.ts';
 import { formatDate, isoDate } from './format.ts';
 import { plainText } from './sanitize.ts';
@@ -13,6 +13,8 @@ const EXCERPT_LENGTH = 120;
 export interface ListQuery {
   author?: string;
   keyword?: string;
+  /** Titles and content (search=): results ranked, each with an excerpt. */
+  search?: string;
   isadmin?: boolean;
   page: number;
   pageSize: number;
@@ -62,6 +64,7 @@ export async function fetchBlogs(query: ListQuery) {
   const params = new URLSearchParams();
   if (query.author) params.set('author', query.author);
   if (query.keyword) params.set('keyword', query.keyword);
+  if (query.search) params.set('search', query.search);
   if (query.isadmin) params.set('isadmin', '1');
   params.set('page', String(query.page));
   params.set('pageSize', String(query.pageSize));
@@ -92,6 +95,19 @@ export function blogMeta(blog: Blog, showAuthor: boolean): HTMLElement {
   return el('p', { className: 'meta' }, parts);
 }
 
+/** The excerpt's text with each match in a <mark>: text nodes only, never HTML from the post. */
+export function highlighted(excerpt: Excerpt): Node[] {
+  const nodes: Node[] = [];
+  let at = 0;
+  for (const [start, end] of excerpt.matches) {
+    if (start > at) nodes.push(document.createTextNode(excerpt.text.slice(at, start)));
+    nodes.push(el('mark', { text: excerpt.text.slice(start, end) }));
+    at = end;
+  }
+  if (at < excerpt.text.length) nodes.push(document.createTextNode(excerpt.text.slice(at)));
+  return nodes;
+}
+
 interface RenderOptions {
   showAuthor: boolean;
   showExcerpt: boolean;
@@ -102,11 +118,16 @@ interface RenderOptions {
 /** Fills the list with one item per post: title linking to the detail, meta line, extras. */
 export function renderBlogItems(list: HTMLElement, blogs: readonly Blog[], options: RenderOptions): void {
   list.replaceChildren(...blogs.map((blog) => {
+    const { excerpt } = blog;
+    // A title hit is marked in the title itself, when the excerpt is that very title.
+    const titleNodes = excerpt?.field === 'title' && excerpt.text === blog.title ? highlighted(excerpt) : [document.createTextNode(blog.title)];
     const heading = el('h2', { className: 'post-title' }, [
-      el('a', { text: blog.title, attrs: { href: detailUrl(blog.id) } }),
+      el('a', { attrs: { href: detailUrl(blog.id) } }, titleNodes),
     ]);
     const children: Node[] = [heading, blogMeta(blog, options.showAuthor)];
-    if (options.showExcerpt) {
+    if (options.showExcerpt && excerpt?.field === 'content') {
+      children.push(el('p', { className: 'excerpt' }, highlighted(excerpt)));
+    } else if (options.showExcerpt) {
       const text = plainText(blog.content);
       const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
       if (excerpt) children.push(el('p', { className: 'excerpt', text: excerpt }));

@@ -7,6 +7,7 @@ import { deployCommand } from './deploy.ts';
 import { helpCommand } from './help.ts';
 import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
+import { searchCommand } from './search.ts';
 import { serveCommand } from './serve.ts';
 import { userCommand } from './user.ts';
 
@@ -18,6 +19,7 @@ export const commands = {
   deploy: deployCommand,
   logs: logsCommand,
   'contract-test': contractTestCommand,
+  search: searchCommand,
   help: helpCommand((): Readonly<Record<string, Command>> => commands),
 } as const satisfies Record<string, Command>;
 

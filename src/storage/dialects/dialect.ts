@@ -1,5 +1,5 @@
 /** What differs between SQLite, MySQL/MariaDB and PostgreSQL, behind one small interface. */
-import type { CompiledQuery, Expression, Kysely, SqlBool } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
@@ -17,20 +17,14 @@ export interface StorageDialect {
   readonly displayUrl: string;
   /** Builds the Kysely instance. Opens nothing until the first query (pools) or this call (SQLite file). */
   createDatabase(): Kysely<Database>;
-  /** `title` contains `keyword`, case-insensitively, with `%`, `_` and `\` matched literally. */
-  titleContains(keyword: string): Expression<SqlBool>;
   /** Inserts one row and resolves its new id (MariaDB cannot `RETURNING` through Kysely). */
   insertId(db: BlogDatabase, table: 'blogs' | 'users', values: Record<string, string | number | null>): Promise<number>;
   /**
    * Turns a query Kysely compiled once into a function that runs it with new parameters, skipping
    * Kysely's per-call building and compiling on the hottest reads. Where absent, the query runs
-   * through `db.executeQuery`. SQLite runs it as a prepared statement: better-sqlite3 is synchronous,
-   * so no other query can interleave, and blog-server opens no transactions while serving.
+   * through `db.executeQuery`. SQLite runs it as a prepared statement on the one connection:
+   * better-sqlite3 is synchronous, so no other statement interleaves with it; between the statements
+   * of a write transaction (a blog and its search entry) such a read sees the transaction's rows.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
-}
-
-/** Escapes LIKE wildcards so a user's `%` and `_` match themselves (escape character `\`). */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

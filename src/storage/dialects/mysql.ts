@@ -24,7 +24,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
-import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import type { StorageDialect, StorageOptions } from './dialect.ts';
 import { DatabaseUnavailableError, hasDeadline, networkSettings, storageError, type NetworkSettings } from './network.ts';
 
 const charset = 'utf8mb4';
@@ -165,10 +165,6 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
       });
     },
 
-    titleContains(keyword) {
-      // The binary collation compares exactly, so fold case on both sides; `\` is MySQL's default LIKE escape.
-      return sql<boolean>`lower(title) like lower(${`%${escapeLike(keyword)}%`})`;
-    },
 
     async insertId(db: BlogDatabase, table, values) {
       // MariaDB has no RETURNING through Kysely's MySQL dialect: mysql2 reports the new id.

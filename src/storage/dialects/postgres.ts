@@ -7,14 +7,13 @@ import pg from 'pg';
 import {
   Kysely,
   PostgresDialect,
-  sql,
   type PostgresCursor,
   type PostgresPool,
   type PostgresPoolClient,
   type PostgresQueryResult,
 } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
-import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import type { StorageDialect, StorageOptions } from './dialect.ts';
 import { DatabaseUnavailableError, hasDeadline, networkSettings, storageError, type NetworkSettings } from './network.ts';
 
 const int8 = 20;
@@ -129,9 +128,6 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
       return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, settings) }) });
     },
 
-    titleContains(keyword) {
-      return sql<boolean>`title ilike ${`%${escapeLike(keyword)}%`} escape '\\'`;
-    },
 
     async insertId(db: BlogDatabase, table, values) {
       const row = await db.insertInto(table).values(values as never).returning('id').executeTakeFirstOrThrow();

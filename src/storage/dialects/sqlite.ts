@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect, sql, type CompiledQuery, type DialectAdapter, type MigrationLockOptions } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
-import { escapeLike, type StorageDialect, type StorageOptions } from './dialect.ts';
+import type { StorageDialect, StorageOptions } from './dialect.ts';
 import { groupCommitInserts } from './sqlite-group-commit.ts';
 
 /**
@@ -72,14 +72,13 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       return async (parameters: readonly unknown[]) => {
         if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
         statement ??= opened.prepare(query.sql);
-        return statement.all(...parameters) as R[];
+        if (statement.reader) return statement.all(...parameters) as R[];
+        // A write (the search index's bulk inserts) returns no rows.
+        statement.run(...parameters);
+        return [];
       };
     },
 
-    titleContains(keyword) {
-      // SQLite's LIKE is case-insensitive for ASCII; CJK has no case.
-      return sql<boolean>`title like ${`%${escapeLike(keyword)}%`} escape '\\'`;
-    },
 
     async insertId(db: BlogDatabase, table, values) {
       const query = db.insertInto(table).values(values as never).compile();

@@ -1,4 +1,4 @@
-// 作者主页: one author's posts (/author.html?author=zhangsan).
+// 作者主页: one author's posts (/author.html?author=zhangsan), searchable within them (&search=).
 import { loadListInto, pagingFromLocation } from '../blog-list.ts';
 import { byId, showMessage } from '../dom.ts';
 
@@ -13,11 +13,16 @@ export async function startAuthor(): Promise<void> {
     showMessage(status, '地址里没有作者名。');
     return;
   }
-  heading.textContent = `${author} 的博客`;
-  document.title = `${author} 的博客 - 博客`;
+  const search = (params.get('search') ?? '').trim();
+  const form = byId('author-search', HTMLFormElement);
+  form.hidden = false;
+  byId('search-author', HTMLInputElement).value = author;
+  byId('search', HTMLInputElement).value = search;
+  heading.textContent = search ? `${author} 的博客：搜索“${search}”` : `${author} 的博客`;
+  document.title = `${heading.textContent} - 博客`;
   await loadListInto(
     { list: byId('blog-list', HTMLElement), pager: byId('pager', HTMLElement), status },
-    { author, ...pagingFromLocation(params) },
-    { showAuthor: false, showExcerpt: true, emptyText: `${author} 还没有写博客。` },
+    { author, ...(search ? { search } : {}), ...pagingFromLocation(params) },
+    { showAuthor: false, showExcerpt: true, emptyText: search ? `${author} 的博客里没有找到“${search}”。` : `${author} 还没有写博客。` },
   );
 }

@@ -1,0 +1,174 @@
+/**
+ * `BENCH_ONLY=search npm run bench`: the search index at 1,000 and 100,000 posts (SQLite; add 1,000,000
+ * with `BENCH_SEARCH_SIZES=1k,100k,1m`: its seed takes long and some 12 GB), blog-server native in production mode. Per size: the detail read (the yardstick), `keyword=` for a
+ * two-character and a three-character Chinese word each in exactly 5 titles, and `search=` for a
+ * two-character Chinese word in the content of 1 % of the posts (first page of 10). The databases
+ * are seeded once into bench/data/ (git-ignored) and reused.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { openStorage } from '../src/storage/storage.ts';
+import { blogServer, type RunContext } from './lineup.ts';
+import { measure, type Load, type Measurement } from './measure.ts';
+import { machineLine } from './report.ts';
+import { seedDatabase } from './seed.ts';
+
+export const SEARCH_TOKEN = 'search';
+
+/** Bump when the seeded data changes: cached files of an older layout are not reused. */
+const seedVersion = 1;
+const sizes = { '1k': 1_000, '100k': 100_000, '1m': 1_000_000 } as const;
+type SizeName = keyof typeof sizes;
+
+const twoChars = '鲸鱼';
+const threeChars = '长颈鹿';
+const contentWord = '海豚';
+
+interface Probe {
+  name: string;
+  label: string;
+  path: (detailId: number) => string;
+  /** The X-Total-Count the answer must carry, at `count` posts; undefined: no check. */
+  total?: (count: number) => number;
+}
+
+const probes: Probe[] = [
+  { name: 'detail', label: 'detail (yardstick)', path: (id) => `/api/blog/detail?id=${id}` },
+  { name: 'keyword-2', label: `keyword=${twoChars} (5 titles)`, path: () => `/api/blog/list?keyword=${encodeURIComponent(twoChars)}`, total: () => 5 },
+  { name: 'keyword-3', label: `keyword=${threeChars} (5 titles)`, path: () => `/api/blog/list?keyword=${encodeURIComponent(threeChars)}`, total: () => 5 },
+  { name: 'search', label: `search=${contentWord} (1 % of contents, page of 10)`, path: () => `/api/blog/list?search=${encodeURIComponent(contentWord)}&pageSize=10`, total: (count) => Math.round(count / 100) },
+];
+
+function selectedSizes(env: NodeJS.ProcessEnv): SizeName[] {
+  const wanted = (env.BENCH_SEARCH_SIZES ?? '1k,100k').split(',').map((token) => token.trim().toLowerCase()).filter(Boolean);
+  const unknown = wanted.filter((token) => !(token in sizes));
+  if (unknown.length > 0) throw new Error(`BENCH_SEARCH_SIZES: unknown ${unknown.join(', ')} (sizes: ${Object.keys(sizes).join(', ')})`);
+  return wanted as SizeName[];
+}
+
+/** The marked posts: the keywords' 5 titles spread over the table, the content word in every 100th. */
+async function markAndIndex(path: string, count: number): Promise<void> {
+  const database = new SqliteDatabase(path);
+  try {
+    const ids = (database.prepare('select id from blogs order by id').pluck().all() as number[]);
+    const spread = (offset: number) => Array.from({ length: 5 }, (_, index) => ids[Math.floor(((index + offset / 10) * ids.length) / 5)] ?? 0);
+    const retitle = database.prepare('update blogs set title = title || ? where id = ?');
+    database.transaction(() => {
+      for (const id of spread(1)) retitle.run(` ${twoChars}`, id);
+      for (const id of spread(5)) retitle.run(` ${threeChars}的故事`, id);
+      database.prepare('update blogs set content = content || ? where id % 100 = 7').run(`<p>${contentWord}游过。</p>`);
+    })();
+    if (ids.length !== count) throw new Error(`bench: ${path} has ${ids.length} posts, expected ${count}`);
+  } finally {
+    database.close();
+  }
+  const storage = openStorage(path, { poolSize: 1, sqliteBusyTimeoutMs: 5_000 });
+  try {
+    await storage.search.buildPending();
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The cached database of `size`, seeded (and indexed) when missing. */
+async function cachedDatabase(root: string, size: SizeName, context: RunContext): Promise<{ path: string; detailId: number }> {
+  const dir = join(root, 'bench', 'data');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `search-v${seedVersion}-${size}.db`);
+  if (!existsSync(path)) {
+    const started = Date.now();
+    const partial = `${path}.partial`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    console.log(`bench: seeding ${sizes[size].toLocaleString('en-US')} posts for the search bench (once; cached in ${path})`);
+    await seedDatabase(partial, sizes[size], { cli: context.cli, tmpDir: context.tmpDir });
+    await markAndIndex(partial, sizes[size]);
+    const database = new SqliteDatabase(partial);
+    database.pragma('wal_checkpoint(TRUNCATE)');
+    database.close();
+    renameSync(partial, path);
+    for (const suffix of ['-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    console.log(`bench: seeded ${size} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const database = new SqliteDatabase(path, { readonly: true });
+  try {
+    const pending = (database.prepare('select count(*) from blog_search_pending').pluck().get() as number);
+    if (pending !== 0) throw new Error(`bench: ${path} has ${pending} posts not indexed: delete it to seed again`);
+    const ids = database.prepare('select id from blogs order by id').pluck().all() as number[];
+    return { path, detailId: ids[Math.floor(ids.length / 2)] ?? 1 };
+  } finally {
+    database.close();
+  }
+}
+
+async function check(baseUrl: string, path: string, total: number | undefined): Promise<void> {
+  const response = await fetch(`${baseUrl}${path}`);
+  const body = (await response.json()) as { errno?: number };
+  if (response.status !== 200 || body.errno !== 0) throw new Error(`bench: ${path} answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+  const counted = response.headers.get('x-total-count');
+  if (total !== undefined && Number(counted) !== total) throw new Error(`bench: ${path} counted ${counted}, expected ${total}`);
+}
+
+interface SearchRow { size: SizeName; probe: Probe; result: Measurement }
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || b === 0 ? '–' : `${Math.round((a / b) * 100)} %`;
+}
+
+function report(rows: readonly SearchRow[], chosen: readonly SizeName[], load: Load, started: number[]): string {
+  const rate = (size: SizeName, name: string) => rows.find((row) => row.size === size && row.probe.name === name)?.result.requestsPerSecond;
+  const lines = [
+    '| request | ' + chosen.map((size) => `${size} req/s (p50 / p99 ms)`).join(' | ') + ' |',
+    '|---|' + chosen.map(() => '---:|').join(''),
+  ];
+  for (const probe of probes) {
+    const cells = chosen.map((size) => {
+      const row = rows.find((entry) => entry.size === size && entry.probe === probe);
+      return row ? `${Math.round(row.result.requestsPerSecond)} (${row.result.p50Ms} / ${row.result.p99Ms})` : '–';
+    });
+    lines.push(`| ${probe.label} | ${cells.join(' | ')} |`);
+  }
+  const smallest = chosen[0];
+  const largest = chosen.at(-1);
+  const ratios: string[] = [];
+  if (smallest && largest && smallest !== largest) {
+    for (const name of ['keyword-2', 'keyword-3']) ratios.push(`${name} at ${largest} / at ${smallest}: ${ratio(rate(largest, name), rate(smallest, name))} (target ≥ 80 %)`);
+  }
+  for (const size of chosen) ratios.push(`search at ${size} / detail at ${size}: ${ratio(rate(size, 'search'), rate(size, 'detail'))}${size === '1m' ? ' (target ≥ 25 %)' : ''}`);
+  return [
+    `Machine: ${machineLine()}; load average at start ${started.map((value) => value.toFixed(2)).join(' ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' ')}.`,
+    `blog-server native, NODE_ENV=production, SQLite; ${load.connections} connections, ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, one request kind at a time.`,
+    '',
+    ...lines,
+    '',
+    ...ratios.map((line) => `- ${line}`),
+  ].join('\n');
+}
+
+export async function runSearchBench(context: RunContext, load: Load): Promise<number> {
+  const { root } = context;
+  const chosen = selectedSizes(process.env);
+  const started = loadavg();
+  const rows: SearchRow[] = [];
+  for (const size of chosen) {
+    const database = await cachedDatabase(root, size, context);
+    const server = await blogServer('native').start(database.path, database.detailId, context);
+    try {
+      for (const probe of probes) {
+        const path = probe.path(database.detailId);
+        await check(server.baseUrl, path, probe.total?.(sizes[size]));
+        const result = await measure(server.baseUrl, { method: 'GET', path, headers: {} }, load, server.cpuSeconds);
+        rows.push({ size, probe, result });
+        console.log(`bench: search ${size} ${probe.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.failures > 0 ? `, ${result.failures} failed` : ''}`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  const text = report(rows, chosen, load, started);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'search.md'), `${text}\n`);
+  console.log(`\n${text}\n\nbench: written to bench/results/search.md`);
+  return rows.some((row) => row.result.failures > 0) ? 1 : 0;
+}

@@ -1,0 +1,345 @@
+/**
+ * The search index behind `keyword=` and `search=` (docs/search.md): entries the application
+ * computes (src/core/search-text.ts), written in the same transaction as the blog, built for old
+ * blogs in batches, and queries that look up grams or terms first and then check the candidates
+ * exactly. While blogs are still queued (a build in progress, or rows another program wrote), the
+ * queued ones are scanned and checked in JS, so answers stay right, only slower.
+ */
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { BlogFilter } from '../core/ports.ts';
+import { fold, isSingleTerm, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
+import type { BlogRow, Database } from './database.ts';
+import type { DialectName, StorageDialect } from './dialects/dialect.ts';
+
+/** Called after each batch of a build: blogs indexed so far, and how many were queued at the start. */
+export type SearchProgress = (done: number, total: number) => void;
+
+export interface SearchIndex {
+  /** Indexes every queued blog, a batch per transaction; resolves how many it indexed. */
+  buildPending(progress?: SearchProgress): Promise<number>;
+  /** Queues every blog, then builds: what to call after a restore or a copy of the database. */
+  rebuild(progress?: SearchProgress): Promise<number>;
+  /** Blogs whose entry is missing now. */
+  pendingCount(): Promise<number>;
+  /** Runs `buildPending` in the background until the queue is empty; a failure goes to `onError`. */
+  startBuilding(onError: (error: unknown) => void): void;
+  /** Waits for a background build to stop after its current batch. */
+  stop(): Promise<void>;
+}
+
+export interface Matches {
+  rows: BlogRow[];
+  total: number;
+}
+
+/** Blogs per build transaction: short enough that writers wait well under a second between batches. */
+const batchSize = 200;
+/** Attempts of one batch before the build gives up (the queue stays; answers stay right). */
+const maxBatchAttempts = 3;
+/** Rows per INSERT: below every database's limit on bound parameters. */
+const insertChunk = 2_000;
+/** Queued blogs read per round of the fallback scan. */
+const scanChunk = 1_000;
+
+type Db = Kysely<Database>;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** The entry of one blog, as the index stores it. */
+function entryOf(title: string, content: string) {
+  const titleFolded = fold(title);
+  const searchTitle = fold(plainText(title));
+  const searchBody = fold(plainText(content));
+  const terms = new Set([...textTerms(searchTitle), ...textTerms(searchBody)]);
+  return { titleFolded, searchTitle, searchBody, grams: titleGrams(titleFolded), terms: [...terms] };
+}
+
+type PostingTable = 'blog_title_grams' | 'blog_search_terms';
+
+/**
+ * Writes posting rows (a gram or term, a blog id) as each database takes many rows fastest: SQLite
+ * one prepared statement run per row (inside the caller's transaction, on the one connection),
+ * PostgreSQL two arrays unnested, MySQL multi-row inserts.
+ */
+function postingWriter(dialect: StorageDialect): (trx: Transaction<Database>, table: PostingTable, rows: readonly [string, number][]) => Promise<void> {
+  if (dialect.name === 'postgres') {
+    return async (trx, table, rows) => {
+      const column = sql.ref(table === 'blog_title_grams' ? 'gram' : 'term');
+      for (const part of chunks(rows, 20_000)) {
+        await sql`insert into ${sql.table(table)} (${column}, blog_id)
+          select * from unnest(${part.map(([value]) => value)}::text[], ${part.map(([, id]) => id)}::integer[])`.execute(trx);
+      }
+    };
+  }
+  const prepared = new Map<PostingTable, (parameters: readonly unknown[]) => Promise<unknown[]>>();
+  return async (trx, table, rows) => {
+    const column = table === 'blog_title_grams' ? 'gram' : 'term';
+    if (dialect.prepare) {
+      let run = prepared.get(table);
+      if (!run) {
+        run = dialect.prepare(trx.insertInto(table).values({ [column]: '', blog_id: 0 } as never).compile());
+        prepared.set(table, run);
+      }
+      for (const [value, id] of rows) await run([value, id]);
+      return;
+    }
+    for (const part of chunks(rows, insertChunk)) {
+      await trx.insertInto(table).values(part.map(([value, id]) => ({ [column]: value, blog_id: id }) as never)).execute();
+    }
+  };
+}
+
+/**
+ * (Re)writes the entries of `ids` from their current rows and takes them off the queue. Runs inside
+ * the caller's transaction: the blog's own write, or a build batch.
+ */
+export function blogIndexer(dialect: StorageDialect): (trx: Transaction<Database>, ids: readonly number[]) => Promise<void> {
+  const writePostings = postingWriter(dialect);
+  return async (trx, ids) => {
+    if (ids.length === 0) return;
+    const rows = await trx.selectFrom('blogs').select(['id', 'title', 'content']).where('id', 'in', ids).execute();
+    await trx.deleteFrom('blog_title_grams').where('blog_id', 'in', ids).execute();
+    await trx.deleteFrom('blog_search_terms').where('blog_id', 'in', ids).execute();
+    await trx.deleteFrom('blog_search_docs').where('blog_id', 'in', ids).execute();
+    const docs = [];
+    const grams: [string, number][] = [];
+    const terms: [string, number][] = [];
+    for (const row of rows) {
+      const id = Number(row.id);
+      const entry = entryOf(row.title, row.content);
+      docs.push({ blog_id: id, title_folded: entry.titleFolded, search_title: entry.searchTitle, search_body: entry.searchBody });
+      for (const gram of entry.grams) grams.push([gram, id]);
+      for (const term of entry.terms) terms.push([term, id]);
+    }
+    for (const part of chunks(docs, 200)) await trx.insertInto('blog_search_docs').values(part).execute();
+    await writePostings(trx, 'blog_title_grams', grams);
+    await writePostings(trx, 'blog_search_terms', terms);
+    await trx.deleteFrom('blog_search_pending').where('blog_id', 'in', ids).execute();
+  };
+}
+
+/**
+ * Takes up to `limit` queued blogs off the queue for this transaction; rows another builder holds are
+ * skipped (PostgreSQL, MariaDB), and SQLite's first write takes the one write lock.
+ */
+async function claimPending(trx: Transaction<Database>, dialect: DialectName, limit: number): Promise<number[]> {
+  if (dialect === 'sqlite') {
+    const { rows } = await sql<{ blog_id: number }>`delete from blog_search_pending where blog_id in
+      (select blog_id from blog_search_pending order by blog_id limit ${limit}) returning blog_id`.execute(trx);
+    return rows.map((row) => Number(row.blog_id));
+  }
+  const { rows } = await sql<{ blog_id: number }>`select blog_id from blog_search_pending order by blog_id limit ${limit} for update skip locked`.execute(trx);
+  return rows.map((row) => Number(row.blog_id));
+}
+
+/** `column` contains `value`, exactly (both already folded). */
+function contains(dialect: DialectName, column: string, value: string): RawBuilder<boolean> {
+  const ref = sql.ref(column);
+  if (dialect === 'mysql') return sql<boolean>`locate(${value}, ${ref}) > 0`;
+  if (dialect === 'postgres') return sql<boolean>`strpos(${ref}, ${value}) > 0`;
+  return sql<boolean>`instr(${ref}, ${value}) > 0`;
+}
+
+interface Plan {
+  author?: string;
+  keyword?: string;
+  search?: SearchQuery;
+}
+
+function planOf(filter: BlogFilter): Plan {
+  return {
+    ...(filter.author !== undefined ? { author: filter.author } : {}),
+    ...(filter.keyword !== undefined ? { keyword: fold(filter.keyword) } : {}),
+    ...(filter.search !== undefined ? { search: parseSearch(filter.search) } : {}),
+  };
+}
+
+/** The same test as the SQL of `conditions`, on one blog in JS: for blogs still queued. */
+function matchesInJs(plan: Plan, row: { title: string; content: string; author: string }): { hits: number } | undefined {
+  if (plan.author !== undefined && row.author !== plan.author) return undefined;
+  if (plan.keyword !== undefined && !fold(row.title).includes(plan.keyword)) return undefined;
+  if (!plan.search) return { hits: 0 };
+  const searchTitle = fold(plainText(row.title));
+  const searchBody = fold(plainText(row.content));
+  const terms = new Set([...textTerms(searchTitle), ...textTerms(searchBody)]);
+  if (!plan.search.terms.every((term) => terms.has(term))) return undefined;
+  if (!plan.search.pieces.every((piece) => searchTitle.includes(piece) || searchBody.includes(piece))) return undefined;
+  const storedTitle = fold(row.title);
+  return { hits: plan.search.pieces.filter((piece) => storedTitle.includes(piece)).length };
+}
+
+const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime'] as const;
+
+export function searchIndex(db: Db, storageDialect: StorageDialect) {
+  const dialect = storageDialect.name;
+  const indexBlogs = blogIndexer(storageDialect);
+  function conditions(plan: Plan): RawBuilder<boolean>[] {
+    const out: RawBuilder<boolean>[] = [];
+    if (plan.author !== undefined) out.push(sql<boolean>`${sql.ref('b.author')} = ${plan.author}`);
+    if (plan.keyword !== undefined) {
+      for (const gram of keywordGrams(plan.keyword)) {
+        out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_title_grams where gram = ${gram})`);
+      }
+      out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', plan.keyword)})`);
+    }
+    if (plan.search) {
+      for (const term of plan.search.terms) {
+        out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_search_terms where term = ${term})`);
+      }
+      const { terms } = plan.search;
+      // A piece that is one looked-up term needs no exact check: reading every candidate's text is the cost.
+      for (const piece of plan.search.pieces.filter((candidate) => !(isSingleTerm(candidate) && terms.includes(candidate)))) {
+        out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')}
+          and (${contains(dialect, 'd.search_title', piece)} or ${contains(dialect, 'd.search_body', piece)}))`);
+      }
+    }
+    return out;
+  }
+
+  function hitsOf(plan: Plan): RawBuilder<number> {
+    const pieces = plan.search?.pieces ?? [];
+    if (pieces.length === 0) return sql<number>`0`;
+    // A title hit: the piece is in the folded title as stored; up to two characters a gram says so, without reading the entry.
+    const hit = (piece: string) => (Array.from(piece).length <= 2
+      ? sql`exists (select 1 from blog_title_grams g where g.gram = ${piece} and g.blog_id = ${sql.ref('b.id')})`
+      : sql`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', piece)})`);
+    return sql<number>`(${sql.join(pieces.map((piece) => sql`case when ${hit(piece)} then 1 else 0 end`), sql` + `)})`;
+  }
+
+  function indexed(plan: Plan) {
+    // Only indexed blogs have grams and terms: the posting subqueries keep the queued ones out.
+    return db.selectFrom('blogs as b')
+      .where(sql<boolean>`${sql.join(conditions(plan), sql` and `)}`);
+  }
+
+  async function hasPending(): Promise<boolean> {
+    return (await db.selectFrom('blog_search_pending').select('blog_id').limit(1).execute()).length > 0;
+  }
+
+  /** Every queued blog that matches, read in chunks: the fallback while the index is incomplete. */
+  async function scanPending(plan: Plan): Promise<{ id: number; createtime: number; hits: number }[]> {
+    const found = [];
+    let after = 0;
+    for (;;) {
+      let query = db.selectFrom('blog_search_pending as p')
+        .innerJoin('blogs as b', 'b.id', 'p.blog_id')
+        // The content only when it is searched: a queue of 100,000 blogs is read at every query.
+        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
+        .where('p.blog_id', '>', after)
+        .orderBy('p.blog_id')
+        .limit(scanChunk);
+      if (plan.author !== undefined) query = query.where('b.author', '=', plan.author);
+      const rows = await query.execute();
+      for (const row of rows) {
+        const match = matchesInJs(plan, row);
+        if (match) found.push({ id: Number(row.id), createtime: Number(row.createtime), hits: match.hits });
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < scanChunk) return found;
+      after = Number(last.id);
+    }
+  }
+
+  async function rowsByIds(ids: readonly number[]): Promise<BlogRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('blogs as b').select(blogColumns).where('b.id', 'in', ids).execute();
+    const byId = new Map(rows.map((row) => [Number(row.id), row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async function matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches> {
+    const plan = planOf(filter);
+    if (plan.search && plan.search.pieces.length === 0) return { rows: [], total: 0 };
+    const ranked = plan.search !== undefined;
+    if (await hasPending()) {
+      // Queued first, indexed second: a batch committing in between shows a blog twice, never not at all.
+      const queued = await scanPending(plan);
+      const rows = await indexed(plan).select(['b.id', 'b.createtime', hitsOf(plan).as('hits')]).execute();
+      const all = new Map<number, { id: number; createtime: number; hits: number }>();
+      for (const row of [...queued, ...rows.map((row) => ({ id: Number(row.id), createtime: Number(row.createtime), hits: Number(row.hits) }))]) all.set(row.id, row);
+      const sorted = [...all.values()].sort((a, b) => (ranked ? b.hits - a.hits : 0) || b.createtime - a.createtime || b.id - a.id);
+      return { rows: await rowsByIds(sorted.slice(offset, offset + limit).map((row) => row.id)), total: sorted.length };
+    }
+    let query = indexed(plan).select(blogColumns);
+    if (ranked) query = query.orderBy(sql`hits`, 'desc').select(hitsOf(plan).as('hits'));
+    const rows = await query.orderBy('b.createtime', 'desc').orderBy('b.id', 'desc').limit(limit).offset(offset).execute();
+    // A short first page already says how many there are.
+    const total = offset === 0 && rows.length < limit ? rows.length
+      : Number((await indexed(plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return { rows: rows.map(({ id, title, content, createtime, author, updatetime }) => ({ id, title, content, createtime, author, updatetime })), total };
+  }
+
+  let running: Promise<void> | undefined;
+  let stopping = false;
+
+  async function pendingCount(): Promise<number> {
+    const row = await db.selectFrom('blog_search_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function buildPending(progress?: SearchProgress): Promise<number> {
+    const total = await pendingCount();
+    let done = 0;
+    progress?.(done, total);
+    let failures = 0;
+    while (!stopping) {
+      let claimed: number;
+      try {
+        claimed = await db.transaction().execute(async (trx) => {
+          const ids = await claimPending(trx, dialect, batchSize);
+          await indexBlogs(trx, ids);
+          return ids.length;
+        });
+        failures = 0;
+      } catch (error) {
+        // A deadlock or lock timeout with a concurrent write rolls the batch back whole: try it again.
+        failures += 1;
+        if (failures >= maxBatchAttempts || stopping) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * failures));
+        continue;
+      }
+      if (claimed === 0) break;
+      done += claimed;
+      progress?.(done, Math.max(total, done));
+      // Lets the requests waiting for the connection run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return done;
+  }
+
+  const index: SearchIndex = {
+    buildPending,
+    pendingCount,
+    async rebuild(progress) {
+      // Entries may not match their blogs (a restored or copied file): none is trusted until rebuilt.
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('blog_title_grams').execute();
+        await trx.deleteFrom('blog_search_terms').execute();
+        await trx.deleteFrom('blog_search_docs').execute();
+        await trx.deleteFrom('blog_search_pending').execute();
+        await trx.insertInto('blog_search_pending').columns(['blog_id']).expression(trx.selectFrom('blogs').select('id')).execute();
+      });
+      return buildPending(progress);
+    },
+    startBuilding(onError) {
+      running ??= (async () => {
+        try {
+          await buildPending();
+        } catch (error) {
+          if (!stopping) onError(error);
+        } finally {
+          running = undefined;
+        }
+      })();
+    },
+    async stop() {
+      stopping = true;
+      await running;
+    },
+  };
+  return { index, matches, indexBlogs };
+}
