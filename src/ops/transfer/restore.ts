@@ -45,10 +45,11 @@ export interface RestoreResult {
 }
 
 /** Restores the backup at `path` into `storage`; `replace` deletes the users and blogs there first. */
-export async function restoreFrom(path: string, storage: Storage, options: { replace: boolean; progress: Progress }): Promise<RestoreResult> {
+export async function restoreFrom(path: string, storage: Storage, options: { replace: boolean; progress: Progress; checked?: Awaited<ReturnType<typeof checkBackup>> }): Promise<RestoreResult> {
   const { progress } = options;
   try {
-    const checked = await checkBackup(path, progress);
+    // The caller may have checked the file already (to ask before replacing anything).
+    const checked = options.checked ?? (await checkBackup(path, progress));
     const migrated = await storage.migrate();
     await loadBlogData(storage, { replace: options.replace }, async (loader) => {
       let stage: string | undefined;

@@ -13,9 +13,11 @@ export async function* readRows(db: BlogDatabase, shape: TableShape, batchSize: 
     return kind;
   });
   const columns = sql.join(shape.columns.map((column) => sql.id(column)));
-  let last = Number.MIN_SAFE_INTEGER;
+  // No lower bound on the first batch: PostgreSQL's integer ids refuse a parameter below their range.
+  let last: number | undefined;
   for (;;) {
-    const { rows } = await sql<Record<string, unknown>>`select ${columns} from ${sql.id(shape.name)} where ${sql.id('id')} > ${last} order by ${sql.id('id')} limit ${batchSize}`.execute(db);
+    const after = last === undefined ? sql`` : sql`where ${sql.id('id')} > ${last}`;
+    const { rows } = await sql<Record<string, unknown>>`select ${columns} from ${sql.id(shape.name)} ${after} order by ${sql.id('id')} limit ${batchSize}`.execute(db);
     if (rows.length === 0) return;
     const batch = rows.map((row) =>
       shape.columns.map((column, index): CellValue => {
