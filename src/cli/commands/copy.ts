@@ -29,6 +29,7 @@ export const copyCommand: Command = {
     const started = performance.now();
     const result = await withStorages([from, to], async ([source, target]) => {
       if (!source || !target) throw new Error('no storage opened');
+      if (source.dialect.displayUrl === target.dialect.displayUrl) throw new UsageError(`blog-server: --from and --to name the same database (${source.dialect.displayUrl})`);
       await target.migrate();
       const replace = await allowTarget(target, { force: options.force === true, yes: options.yes === true });
       return { ...(await copyBetween(source, target, { replace, progress: terminalProgress() })), replace };
