@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES } from '../src/engines/index.ts';
 import { maskUrl } from '../src/connections/mask-url.ts';
+import { BACKUP_TOKEN, runBackupBench } from './backup.ts';
 import { ensureBuilt } from './build.ts';
 import { cleaningUp, cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetNames, datasetSizes, type DatasetName } from './databases.ts';
@@ -95,6 +96,12 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
 
+  // BENCH_ONLY=backup runs the backup, restore and copy benchmark alone (bench/backup.ts).
+  if (options.only.includes(BACKUP_TOKEN)) {
+    const { section, failed } = await runBackupBench({ blogs: 100_000, cli: await ensureBuilt(root), tmpDir });
+    console.log(section);
+    return failed ? 1 : 0;
+  }
   // The log-analysis benchmark runs after the others; BENCH_ONLY=logs runs it alone (bench/log-analysis.ts).
   const only = options.only.filter((token) => token !== LOGS_TOKEN);
   const logs = options.only.length === 0 || only.length < options.only.length;
