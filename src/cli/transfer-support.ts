@@ -1,4 +1,5 @@
 /** What the backup, restore, copy and export commands share: opening a database, refusing a non-empty target, phrasing counts. */
+import { existsSync } from 'node:fs';
 import { defaults } from '../config/defaults.ts';
 import type { Storage } from '../storage/storage.ts';
 import { confirmOverwrite } from './confirm.ts';
@@ -8,6 +9,13 @@ import { UsageError } from './commands/command.ts';
 export async function openForTransfer(url: string): Promise<Storage> {
   const { openStorage } = await import('../storage/storage.ts'); // when it runs: see serve.ts
   return openStorage(url, { poolSize: 2, sqliteBusyTimeoutMs: defaults.sqliteBusyTimeoutMs });
+}
+
+/** Refuses a SQLite source that does not exist, which opening would create empty (a mistyped path). */
+export async function requireExistingSource(url: string, what: string): Promise<void> {
+  const { sqlitePathOf } = await import('../storage/connect.ts');
+  const path = sqlitePathOf(url);
+  if (path !== undefined && path !== ':memory:' && !existsSync(path)) throw new UsageError(`blog-server: ${what} ${path} does not exist`);
 }
 
 /** Runs `task` on the databases opened, closing them all whatever happens. */

@@ -166,8 +166,13 @@ describe('backup files (SQLite, through the CLI)', () => {
     const again = await runCli(['backup', '--out', backup], { env: { DATABASE_URL: source } });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /this would overwrite .*one\.jsonl\.gz; there is no terminal to ask, pass --yes/);
-    const yes = await runCli(['backup', '--out', join(dir, 'two.jsonl.gz')], { env: { DATABASE_URL: source } });
+    const yes = await runCli(['backup', '--out', backup, '--yes'], { env: { DATABASE_URL: source } });
     assert.equal(yes.code, 0, yes.stderr);
+    const missing = join(dir, 'mistyped.db');
+    const typo = await runCli(['backup', '--out', join(dir, 'three.jsonl.gz')], { env: { DATABASE_URL: missing } });
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /DATABASE_URL .*mistyped\.db does not exist/);
+    assert.equal(existsSync(missing), false);
   });
 
   it('a backup killed mid-way leaves no complete-looking file, only a .partial one restore refuses', async () => {

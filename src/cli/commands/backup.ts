@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { bytes } from '../../log-analysis/format.ts';
 import { confirmOverwrite } from '../confirm.ts';
 import { commandHelp } from '../help-text.ts';
-import { describeTables, seconds, withStorages } from '../transfer-support.ts';
+import { describeTables, requireExistingSource, seconds, withStorages } from '../transfer-support.ts';
 import { UsageError, type Command } from './command.ts';
 
 const MAX_KEEP = 10_000;
@@ -40,6 +40,7 @@ export const backupCommand: Command = {
     if (args.length > 0 || (out === undefined) === (dir === undefined)) throw new UsageError(`blog-server: backup needs either --out <file> or --dir <folder>\n\n${commandHelp(backupCommand)}`);
     if (keep !== undefined && dir === undefined) throw new UsageError('blog-server: --keep goes with --dir');
     const config = configure();
+    await requireExistingSource(config.databaseUrl, 'DATABASE_URL');
     const { backupTo } = await import('../../ops/transfer/backup.ts');
     const { newBackupPath, keepNewest } = await import('../../ops/transfer/rotation.ts');
     const { terminalProgress } = await import('../../ops/transfer/progress.ts');

@@ -1,7 +1,7 @@
 /** `blog-server copy --from URL --to URL [--force] [--yes]`: a whole blog from one database into another. */
 import { maskUrl } from '../../connections/mask-url.ts';
 import { commandHelp } from '../help-text.ts';
-import { allowTarget, describeTables, seconds, withStorages } from '../transfer-support.ts';
+import { allowTarget, describeTables, requireExistingSource, seconds, withStorages } from '../transfer-support.ts';
 import { UsageError, type Command } from './command.ts';
 
 export const copyCommand: Command = {
@@ -26,6 +26,7 @@ export const copyCommand: Command = {
     if (args.length > 0 || from === undefined || to === undefined) throw new UsageError(`blog-server: copy needs --from <url> and --to <url>\n\n${commandHelp(copyCommand)}`);
     const { copyBetween } = await import('../../ops/transfer/copy.ts');
     const { terminalProgress } = await import('../../ops/transfer/progress.ts');
+    await requireExistingSource(from, '--from');
     const started = performance.now();
     const result = await withStorages([from, to], async ([source, target]) => {
       if (!source || !target) throw new Error('no storage opened');

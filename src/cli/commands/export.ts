@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { confirmOverwrite } from '../confirm.ts';
 import { commandHelp } from '../help-text.ts';
-import { seconds, withStorages, rows } from '../transfer-support.ts';
+import { requireExistingSource, rows, seconds, withStorages } from '../transfer-support.ts';
 import { UsageError, type Command } from './command.ts';
 
 const formats = ['markdown', 'json'] as const;
@@ -25,6 +25,7 @@ export const exportCommand: Command = {
     const format = typeof options.format === 'string' ? options.format : 'markdown';
     if (!isFormat(format)) throw new UsageError(`blog-server: --format: expected markdown or json, got "${format}"`);
     const config = configure();
+    await requireExistingSource(config.databaseUrl, 'DATABASE_URL');
     const dir = resolve(folder);
     mkdirSync(dir, { recursive: true });
     if (readdirSync(dir).length > 0) await confirmOverwrite(`files in ${dir}`, options.yes === true);
