@@ -4,6 +4,7 @@
  * filter the table). A new one is one entry here: a token and a `run` that returns the markdown to
  * append to bench/results/latest.md ('' when it writes its own file) and whether it failed.
  */
+import { BACKUP_TOKEN, runBackupBench } from './backup.ts';
 import type { DatasetName } from './databases.ts';
 import { deployToken, runDeployBench } from './deploy.ts';
 import type { RunContext } from './lineup.ts';
@@ -47,6 +48,14 @@ export const sections: readonly Section[] = [
     token: SEARCH_TOKEN,
     // Writes bench/results/search.md; its databases are cached in bench/data/ (BENCH_SEARCH_SIZES).
     run: async ({ run, readLoad }) => ({ markdown: '', failed: (await runSearchBench(run, readLoad)) !== 0 }),
+  },
+  {
+    token: BACKUP_TOKEN,
+    // Backup, restore and copy of 100,000 posts on each database (bench/backup.ts).
+    run: async ({ run: { cli, tmpDir } }) => {
+      const { section, failed } = await runBackupBench({ blogs: 100_000, cli, tmpDir });
+      return { markdown: section, failed };
+    },
   },
 ];
 

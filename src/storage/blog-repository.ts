@@ -2,6 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Blog, BlogFilter, BlogPage, BlogRepository } from '../core/ports.ts';
 import type { BlogDatabase, BlogRow, Database } from './database.ts';
+import { writeTransaction } from './conflict-retry.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
 import type { Matches } from './search-index.ts';
 
@@ -71,7 +72,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
 
     // The search entry is written in the blog's own transaction (deletes: the migration's triggers).
     insert(blog) {
-      return db.transaction().execute(async (trx) => {
+      return writeTransaction(db, async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', blog);
         await indexBlogs(trx, [id]);
         return id;
@@ -79,7 +80,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     updateOwn(id, author, changes) {
-      return db.transaction().execute(async (trx) => {
+      return writeTransaction(db, async (trx) => {
         const result = await trx.updateTable('blogs').set(changes).where('id', '=', id).where('author', '=', author).executeTakeFirst();
         if (result.numUpdatedRows === 0n) return false;
         await indexBlogs(trx, [id]);
@@ -88,7 +89,8 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     async deleteOwn(id, author) {
-      const result = await db.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
+      // The delete's triggers write the search queue: it can meet a writer's locks as well.
+      const result = await writeTransaction(db, (trx) => trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst());
       return result.numDeletedRows > 0n;
     },
   };
