@@ -3,11 +3,15 @@
  * `blog-server.<instance>.pid` under PM2 cluster mode, beside that process's `access.<instance>.log`)
  * that deploy/logrotate.conf and deploy/split-logs.sh read, and a SIGHUP handler that reopens the log
  * (node's default on SIGHUP is to exit). The PID file is removed when the process exits. A live
- * process already named in it means two servers would write one file: refused at start.
+ * process already named in it means two servers would write one file: refused at start — except
+ * under PM2, where it is the worker this one replaces in a `pm2 reload` (the new worker starts before
+ * the old one leaves): the new one takes the file over, and the old one, leaving, removes it only if
+ * it still names itself.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/setting.ts';
+import { pm2ProcessOf } from './process-manager.ts';
 
 export interface Reopenable {
   reopenLogs(): Promise<void>;
@@ -43,7 +47,8 @@ export function writePidFile(logDir: string, instance: string | undefined): stri
   } catch {
     holder = undefined;
   }
-  if (holder !== undefined && Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+  const reloading = pm2ProcessOf() !== undefined;
+  if (!reloading && holder !== undefined && Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
     throw new ConfigError('LOG_DIR', `${path} names the running process ${holder}: two servers would write one access log (give each its own LOG_DIR, or run them as PM2 instances)`);
   }
   writeFileSync(path, `${process.pid}\n`);
