@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runContract } from '../../src/contract-test/runner.ts';
 import { runCli } from '../helpers/cli.ts';
 import { Client, assertEnvelope } from '../helpers/client.ts';
 import { createMariadbDatabase, createPostgresDatabase, skipUnless, type TestResource } from '../helpers/databases.ts';
@@ -65,6 +66,18 @@ describe('copy between SQLite, MariaDB and PostgreSQL', { skip: skipUnless(['mar
       assert.match(result.stdout, /copied \d+ users and \d+ blogs .*row counts and checksums match/);
       assert.deepEqual(await readAll(to), original, `after the copy to ${to}`);
       await checkServedBlog(to, original, accounts);
+    }
+  });
+
+  it('passes the whole contract suite after the round trip (the demo users keep their passwords)', async () => {
+    const server = await startTestServer({ databaseUrl: last() });
+    try {
+      const report = await runContract({ baseUrl: server.url, user: { username: 'zhangsan', password: '123' }, other: { username: 'lisi', password: '123' }, readOnly: false, strict: true });
+      const failures = report.results.filter((result) => result.outcome !== 'pass').map((result) => `${result.name}: ${result.outcome} ${result.reason ?? ''}`);
+      assert.deepEqual(failures, []);
+      assert.ok(report.passed > 20, `${report.passed} checks passed`);
+    } finally {
+      await server.close();
     }
   });
 
