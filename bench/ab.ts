@@ -54,7 +54,9 @@ async function main(): Promise<number> {
   const context: RunContext = { root, cli, tmpDir, redisUrl: undefined };
   const endpoint = endpoints[endpointName as EndpointName];
   const endpointContext = { detailId: database.detailId, cookie: undefined };
-  const servers = [await serverNamed(nameA).start(database.url, database.detailId, context), await serverNamed(nameB).start(database.url, database.detailId, context)];
+  // Side by side, each needs its own LOG_DIR (a production server claims one with its PID file) and session file.
+  const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}-`)) });
+  const servers = [await serverNamed(nameA).start(database.url, database.detailId, contextOf('a')), await serverNamed(nameB).start(database.url, database.detailId, contextOf('b'))];
   for (const server of servers) {
     const problem = await probe(server.baseUrl, endpoint, endpointContext);
     if (problem !== undefined) throw new Error(`${server.name}: wrong answer: ${problem}`);
