@@ -16,7 +16,7 @@ import { createAccessLog } from './http/access-log.ts';
 import { createApi } from './http/api.ts';
 import type { ErrorLogger } from './http/envelope.ts';
 import type { Services } from './http/route.ts';
-import { apiRoutes } from './http/routes.ts';
+import { apiRoutes, routeOptionsOf } from './http/routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createAppLog, toAppLog, type AppLog, type LogFunction } from './ops/app-log.ts';
 import { LogFile } from './ops/log-file.ts';
@@ -140,14 +140,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const demo = config.demoData ? await orClose(() => createDemoData(services.users, services.blogs), opened) : undefined;
 
   const api = createApi({
-    routes: apiRoutes({
-      unsafeGetLogin: config.unsafeGetLogin,
-      titleMaxLength: defaults.titleMaxLength,
-      contentMaxLength: defaults.contentMaxLength,
-      cookieName: config.session.cookieName,
-      bodyLimitBytes: config.bodyLimitBytes,
-      sitemapPageSize: config.sitemapPageSize,
-    }),
+    routes: apiRoutes(routeOptionsOf(config)),
     services,
     sessions,
     cookie: { name: config.session.cookieName, secure: config.session.cookieSecure, ttlSeconds: config.session.ttlSeconds },

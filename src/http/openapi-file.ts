@@ -4,20 +4,12 @@
  */
 import { tmpdir } from 'node:os';
 import { loadConfig } from '../config/config.ts';
-import { defaults } from '../config/defaults.ts';
 import { renderOpenApi } from './openapi.ts';
-import { apiRoutes } from './routes.ts';
+import { apiRoutes, routeOptionsOf } from './routes.ts';
 
 export function documentedOpenApi(): string {
   // No environment and no .env: the defaults of the table of settings.
   const config = loadConfig({ env: {}, cwd: tmpdir() });
-  const options = {
-    unsafeGetLogin: config.unsafeGetLogin,
-    titleMaxLength: defaults.titleMaxLength,
-    contentMaxLength: defaults.contentMaxLength,
-    cookieName: config.session.cookieName,
-    bodyLimitBytes: config.bodyLimitBytes,
-    sitemapPageSize: config.sitemapPageSize,
-  };
+  const options = routeOptionsOf(config);
   return renderOpenApi(apiRoutes(options), options);
 }

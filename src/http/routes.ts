@@ -3,6 +3,8 @@
  * inputs, the errors it may answer and what a success carries (src/http/route.ts); its handler gets
  * validated input, calls the core and returns data.
  */
+import type { Config } from '../config/config.ts';
+import { defaults } from '../config/defaults.ts';
 import { BlogError } from '../core/errors.ts';
 import type { ClientInfo } from '../core/ports.ts';
 import { field } from './inputs.ts';
@@ -24,6 +26,18 @@ export interface RouteOptions {
   /** For the API's description: the session cookie's name and the body limit. */
   cookieName: string;
   bodyLimitBytes: number;
+}
+
+/** The route options a configuration gives: the server's and the committed OpenAPI document's. */
+export function routeOptionsOf(config: Config): RouteOptions {
+  return {
+    unsafeGetLogin: config.unsafeGetLogin,
+    titleMaxLength: defaults.titleMaxLength,
+    contentMaxLength: defaults.contentMaxLength,
+    cookieName: config.session.cookieName,
+    bodyLimitBytes: config.bodyLimitBytes,
+    sitemapPageSize: config.sitemapPageSize,
+  };
 }
 
 const either: readonly Method[] = ['GET', 'POST'];
