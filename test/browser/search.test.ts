@@ -79,7 +79,8 @@ describe('search on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missin
     const titleHit = page.locator(`li.post[data-id="${ids.title}"]`);
     assert.deepEqual(await titleHit.locator('.post-title mark').allTextContents(), ['天气']);
     assert.equal(await titleHit.locator('.post-title').textContent(), '天气预报');
-    assert.match((await page.locator('#list-status').textContent()) ?? '', /共 3 篇/);
+    // The status line is written 30 ms after the list (so screen readers announce it): wait for it.
+    await page.locator('#list-status', { hasText: '共 3 篇' }).waitFor();
     assert.deepEqual(problems, []);
   });
 
@@ -96,7 +97,7 @@ describe('search on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missin
     await page.goto(`/author.html?author=zhangsan&search=${encodeURIComponent('下雪')}`);
     await listLoaded();
     assert.equal(await page.locator('#blog-list li').count(), 0);
-    assert.match((await page.locator('#list-status').textContent()) ?? '', /没有找到“下雪”/);
+    await page.locator('#list-status', { hasText: '没有找到“下雪”' }).waitFor();
     assert.deepEqual(problems, []);
   });
 });
