@@ -10,23 +10,15 @@ import { after, before, describe, it } from 'node:test';
 import { Client, assertEnvelope } from '../helpers/client.ts';
 import { createTestDatabase, skipUnless, type TestResource } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { seededRandom } from '../helpers/access-log-generator.ts';
 
 /** A small alphabet, so that short queries hit often: CJK, cased Latin (É/é, ß, İ), digits, emoji, LIKE wildcards. */
 const alphabet = Array.from('学习天气中文的aAbBeEéÉßİz09%_\\ 😀🎉-');
 const authors = ['zhangsan', 'lisi', 'wangwu'];
 const postCount = 2_000;
 
-/** A deterministic generator (mulberry32): a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (mulberry32, shared with the log generator): a failure can be replayed. */
+const random = seededRandom;
 
 interface Post { id: number; title: string; author: string; createtime: number }
 
