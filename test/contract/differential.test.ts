@@ -36,7 +36,7 @@ function normalizer() {
       return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk(item, name)]));
     }
     if (key === 'id' && value !== null) return idOf(value);
-    if ((key === 'createtime' || key === 'updatetime') && typeof value === 'number') return '<time>';
+    if ((key === 'createtime' || key === 'updatetime' || key === 'publishtime') && typeof value === 'number') return '<time>';
     return value;
   };
   return { walk, idOf };
