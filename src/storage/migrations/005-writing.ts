@@ -1,10 +1,11 @@
 /**
  * Writing (issue 17): `blogs.status` ('published' | 'draft'), `blogs.format` ('html' | 'markdown')
- * and `blogs.source` (the Markdown text), the table `blog_revisions` of earlier versions, and, where
- * the database has partial indexes (SQLite, PostgreSQL), an index of drafts by author for the own
- * list's count. Partial, so that no planner takes it for the public list's `status = 'published'`
- * (an index led by status was chosen there by SQLite without statistics, and sorted every row);
- * MariaDB counts an author's drafts through the author's createtime index. The counters of 003 now count published rows only: their triggers
+ * and `blogs.source` (the Markdown text), the table `blog_revisions` of earlier versions, and two
+ * indexes: `blogs_author_status_createtime_id`, which serves an author's public list, its count of
+ * posts ahead of the clock and the own list's drafts (count and page) in index order; and, where the
+ * database has partial indexes (SQLite, PostgreSQL), `blogs_drafts_author` of the drafts alone. No
+ * index is led by status: SQLite without statistics took one for the public list's
+ * `status = 'published'` and sorted every row. The counters of 003 now count published rows only: their triggers
  * are replaced (same names, so 003's `down` still finds them) and follow a change of status as well
  * as of author. A scheduled post is a published row whose createtime lies ahead: the counters include
  * it, and the public count subtracts the few rows ahead of the clock (src/storage/blog-repository.ts).
@@ -20,13 +21,13 @@ interface WritingSchema {
   /** ADD COLUMN clauses of status, format and source, by name. */
   columns: Readonly<Record<'status' | 'format' | 'source', RawBuilder<unknown>>>;
   statements: readonly RawBuilder<unknown>[];
-  /** The index of the own list's draft count, `blogs_drafts_author`, where partial indexes exist. */
+  /** `blogs_author_status_createtime_id`, and `blogs_drafts_author` where partial indexes exist. */
   createIndex(db: Kysely<unknown>): Promise<void>;
   createTriggers(db: Kysely<unknown>): Promise<void>;
   dropTriggers(db: Kysely<unknown>): Promise<void>;
   /** Puts back the triggers of 003 (all rows counted), written out again: a migration imports no other. */
   restoreCourseCounting(db: Kysely<unknown>): Promise<void>;
-  dropIndex: RawBuilder<unknown>;
+  dropIndexes(db: Kysely<unknown>): Promise<void>;
 }
 
 async function found(db: Kysely<unknown>, query: RawBuilder<unknown>): Promise<boolean> {
@@ -57,7 +58,7 @@ function migration(schema: WritingSchema): Migration {
       await recount(db, sql``);
       await schema.restoreCourseCounting(db);
       await sql`drop table if exists ${sql.id('blog_revisions')}`.execute(db);
-      await schema.dropIndex.execute(db);
+      await schema.dropIndexes(db);
       // The columns stay: dropping them loses drafts' status; a course client never sees them.
     },
   };
@@ -80,6 +81,7 @@ const sqlite: WritingSchema = {
     sql`create index if not exists "blog_revisions_blog_id_id" on "blog_revisions" ("blog_id", "id")`,
   ],
   async createIndex(db) {
+    await sql`create index if not exists "blogs_author_status_createtime_id" on "blogs" ("author", "status", "createtime", "id")`.execute(db);
     await sql`create index if not exists "blogs_drafts_author" on "blogs" ("author") where "status" = 'draft'`.execute(db);
   },
   async createTriggers(db) {
@@ -114,8 +116,14 @@ const sqlite: WritingSchema = {
         insert into blog_counts (author, n) values (new.author, 1) on conflict (author) do update set n = n + 1;
       end`.execute(db);
   },
-  dropIndex: sql`drop index if exists "blogs_drafts_author"`,
+  async dropIndexes(db) {
+    await sql`drop index if exists "blogs_drafts_author"`.execute(db);
+    await sql`drop index if exists "blogs_author_status_createtime_id"`.execute(db);
+  },
 };
+
+const mysqlHasIndex = (db: Kysely<unknown>) => found(db, sql`select 1 as found from information_schema.statistics
+  where table_schema = database() and table_name = 'blogs' and index_name = 'blogs_author_status_createtime_id' limit 1`);
 
 const mysql: WritingSchema = {
   hasColumn: (db, column) => found(db, sql`select 1 as found from information_schema.columns
@@ -131,8 +139,9 @@ const mysql: WritingSchema = {
       title varchar(1024) not null, content longtext not null, source longtext null, format varchar(16) not null, kind varchar(16) not null, createtime bigint not null,
       key blog_revisions_blog_id_id (blog_id, id)) default character set utf8mb4 collate utf8mb4_bin`,
   ],
-  async createIndex() {
-    // No partial indexes: a full one led by status could be taken for the public list.
+  async createIndex(db) {
+    // MySQL has no CREATE INDEX IF NOT EXISTS, and no partial indexes: look first, so that a re-run succeeds.
+    if (!(await mysqlHasIndex(db))) await sql`create index blogs_author_status_createtime_id on blogs (author, status, createtime, id)`.execute(db);
   },
   async createTriggers(db) {
     await sql`create trigger blogs_count_insert after insert on blogs for each row begin
@@ -177,7 +186,9 @@ const mysql: WritingSchema = {
         end if;
       end`.execute(db);
   },
-  dropIndex: sql`select 1`,
+  async dropIndexes(db) {
+    if (await mysqlHasIndex(db)) await sql`drop index blogs_author_status_createtime_id on blogs`.execute(db);
+  },
 };
 
 const postgres: WritingSchema = {
@@ -194,6 +205,7 @@ const postgres: WritingSchema = {
     sql`create index if not exists blog_revisions_blog_id_id on blog_revisions (blog_id, id)`,
   ],
   async createIndex(db) {
+    await sql`create index if not exists blogs_author_status_createtime_id on blogs (author, status, createtime, id)`.execute(db);
     await sql`create index if not exists blogs_drafts_author on blogs (author) where status = 'draft'`.execute(db);
   },
   async createTriggers(db) {
@@ -240,7 +252,10 @@ const postgres: WritingSchema = {
     await sql`create or replace trigger blogs_count_delete after delete on blogs for each row execute function blog_counts_maintain()`.execute(db);
     await sql`create or replace trigger blogs_count_author after update of author on blogs for each row execute function blog_counts_maintain()`.execute(db);
   },
-  dropIndex: sql`drop index if exists blogs_drafts_author`,
+  async dropIndexes(db) {
+    await sql`drop index if exists blogs_drafts_author`.execute(db);
+    await sql`drop index if exists blogs_author_status_createtime_id`.execute(db);
+  },
 };
 
 export const writing: PerDialect = {
