@@ -172,7 +172,7 @@ function matchesInJs(plan: Plan, row: { title: string; content: string; author: 
   return { hits: plan.search.pieces.filter((piece) => storedTitle.includes(piece)).length };
 }
 
-const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime'] as const;
+const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime', 'b.status', 'b.format', 'b.source'] as const;
 
 export function searchIndex(db: Db, storageDialect: StorageDialect) {
   const dialect = storageDialect.name;
@@ -270,7 +270,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     // A short first page already says how many there are.
     const total = offset === 0 && rows.length < limit ? rows.length
       : Number((await indexed(plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    return { rows: rows.map(({ id, title, content, createtime, author, updatetime }) => ({ id, title, content, createtime, author, updatetime })), total };
+    return { rows: rows.map(({ id, title, content, createtime, author, updatetime, status, format, source }) => ({ id, title, content, createtime, author, updatetime, status, format, source })), total };
   }
 
   let running: Promise<void> | undefined;
