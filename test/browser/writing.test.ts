@@ -199,6 +199,8 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
 
     const { at, value } = await localValue(SCHEDULE_AHEAD_MS);
     await page.getByLabel('发布时间').fill(value);
+    await page.locator('#editor-error:empty').waitFor({ state: 'attached' });
+    await page.locator('#preview', { hasText: '到点自动公开' }).waitFor();
     await screenshot(page, 'editor-status');
     await submit.click();
     await page.waitForURL(/\/detail\.html\?id=\d+$/);
@@ -305,6 +307,7 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
     await older.getByRole('button', { name: /^查看/ }).click();
     const view = page.locator('#revision-view');
     await view.locator('strong', { hasText: '原来的' }).waitFor();
+    await page.locator('#preview', { hasText: '第二版' }).waitFor();
     await screenshot(page, 'editor-revisions', true);
 
     await view.getByRole('button', { name: '恢复这个版本' }).click();

@@ -14,8 +14,11 @@ interface PreviewElements {
   empty: HTMLElement;
 }
 
-/** Returns `refresh`, to call on every change: the preview follows after a short pause in typing. */
-export function wirePreview(read: () => { format: PostFormat; text: string }, elements: PreviewElements): () => void {
+/**
+ * Returns `refresh`, to call on every change: the preview follows after a short pause in typing, or
+ * at once when `immediate` (a text put into the form as a whole).
+ */
+export function wirePreview(read: () => { format: PostFormat; text: string }, elements: PreviewElements): (immediate?: boolean) => void {
   let timer: number | undefined;
   // Answers can arrive out of order; only the newest request's answer is shown.
   let latest = 0;
@@ -46,8 +49,13 @@ export function wirePreview(read: () => { format: PostFormat; text: string }, el
     showMessage(elements.error, '');
   };
 
-  return () => {
+  return (immediate = false) => {
     if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (immediate) {
+      void render();
+      return;
+    }
     timer = window.setTimeout(() => {
       timer = undefined;
       void render();

@@ -106,7 +106,7 @@ function createEditor(initialId: number | undefined, options: { relabelSubmit: b
   const elements = editorElements();
   let id = initialId;
   const format = wireFormatChoice(elements.form, byId('content-hint', HTMLElement), () => {
-    refreshPreview();
+    refreshPreview(true);
     autosaver.changed();
   });
   const read = (): EditorContent => ({ title: elements.title.value, format: format.value(), text: elements.content.value });
@@ -141,6 +141,12 @@ function createEditor(initialId: number | undefined, options: { relabelSubmit: b
   };
   const autosaver = createAutosaver(autosave, byId('autosave-status', HTMLElement), '填写标题后会自动保存为草稿');
 
+  elements.publishAt.addEventListener('input', () => {
+    if (elements.publishAt.hasAttribute('aria-invalid')) {
+      showMessage(elements.error, '');
+      markInvalidField(elements, undefined);
+    }
+  });
   elements.title.addEventListener('input', () => autosaver.changed());
   elements.content.addEventListener('input', () => {
     autosaver.changed();
@@ -194,7 +200,7 @@ function createEditor(initialId: number | undefined, options: { relabelSubmit: b
       elements.title.value = content.title;
       format.set(content.format);
       elements.content.value = content.text;
-      refreshPreview();
+      refreshPreview(true);
     },
   };
 }
