@@ -126,6 +126,13 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
     await visitor.page.locator('h1', { hasText: '找不到这篇博客' }).waitFor();
   }
 
+  /** The new page with a title and a text typed in. */
+  async function startPost(page: Page, title: string, text: string): Promise<void> {
+    await openEditor(page, '/new.html');
+    await page.getByLabel('标题').fill(title);
+    await page.getByLabel('内容').fill(text);
+  }
+
   const savedId = (page: Page): number => Number(new URL(page.url()).searchParams.get('id'));
 
   test('Markdown with the live preview; an XSS payload in it runs nothing', async () => {
@@ -175,9 +182,7 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
 
   test('a past time is refused; a post scheduled seconds ahead shows up on the home page by itself', async () => {
     const { page } = writer;
-    await openEditor(page, '/new.html');
-    await page.getByLabel('标题').fill('定时发布的公告');
-    await page.getByLabel('内容').fill('到点自动公开。');
+    await startPost(page, '定时发布的公告', '到点自动公开。');
     await page.getByLabel('定时发布').check();
     await page.locator('#schedule-field').waitFor();
     const submit = page.locator('#editor-submit');
@@ -226,9 +231,7 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
 
   test('a draft is invisible to others and listed in admin as 草稿', async () => {
     const { page } = writer;
-    await openEditor(page, '/new.html');
-    await page.getByLabel('标题').fill('还没写完的草稿');
-    await page.getByLabel('内容').fill('想到哪写到哪。');
+    await startPost(page, '还没写完的草稿', '想到哪写到哪。');
     await page.getByLabel('存为草稿').check();
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.waitForURL(/\/detail\.html\?id=\d+$/);

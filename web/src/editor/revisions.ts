@@ -1,12 +1,12 @@
 // 历史版本 on the edit page: the post's saved versions (GET /api/blog/revisions), one shown on demand
 // (GET /api/blog/revision) and restored after a confirmation (POST /api/blog/restore), and the offer
 // to bring back an autosave that is newer than the post's last real save.
-import { callApi, ignoreData, NOT_LOGGED_IN, parseRevision, parseRevisions } from '../api.ts';
+import { callApi, ignoreData, parseRevision, parseRevisions } from '../api.ts';
 import type { Blog, Revision, RevisionSummary } from '../api.ts';
+import { confirmedCall } from '../confirmed-call.ts';
 import { byId, el, showMessage } from '../dom.ts';
 import { clockTime, localDateTime } from '../post-status.ts';
 import { renderContent } from '../sanitize.ts';
-import { loginUrl } from '../session.ts';
 
 const KIND_LABELS: Record<RevisionSummary['kind'], string> = { save: '保存', autosave: '自动保存', restore: '恢复' };
 
@@ -110,19 +110,12 @@ export function wireRevisions(options: RevisionsOptions): RevisionsPanel {
   confirmButton.addEventListener('click', () => {
     const target = shown;
     if (!target) return;
-    confirmButton.disabled = true;
     void (async () => {
-      await options.beforeRestore();
-      const result = await callApi(`/api/blog/restore?id=${options.id}&revision=${target.revision}`, ignoreData, { method: 'POST' });
-      confirmButton.disabled = false;
-      if (!result.ok) {
-        if (result.message === NOT_LOGGED_IN) {
-          window.location.replace(loginUrl());
-          return;
-        }
-        showMessage(dialogError, result.message);
-        return;
-      }
+      const restored = await confirmedCall(confirmButton, dialogError, async () => {
+        await options.beforeRestore();
+        return callApi(`/api/blog/restore?id=${options.id}&revision=${target.revision}`, ignoreData, { method: 'POST' });
+      });
+      if (!restored) return;
       dialog.close();
       view.hidden = true;
       shown = undefined;

@@ -1,12 +1,13 @@
 // 管理中心: the logged-in user's posts with their status (草稿 / 定时 / 已发布), filtered by status and
 // searchable, with edit links and delete behind a confirmation.
-import { callApi, ignoreData, NOT_LOGGED_IN } from '../api.ts';
+import { callApi, ignoreData } from '../api.ts';
 import type { Blog } from '../api.ts';
 import { loadListInto, pagingFromLocation } from '../blog-list.ts';
+import { confirmedCall } from '../confirmed-call.ts';
 import { byId, el, showMessage } from '../dom.ts';
 import { STATE_LABELS } from '../post-status.ts';
 import type { PostState } from '../post-status.ts';
-import { loginUrl, requireUser } from '../session.ts';
+import { requireUser } from '../session.ts';
 
 export async function startAdmin(): Promise<void> {
   const user = await requireUser();
@@ -104,17 +105,8 @@ function createDeleteDialog(status: HTMLElement): (blog: Blog, opener: HTMLButto
   confirmButton.addEventListener('click', () => {
     if (!pending) return;
     const { blog } = pending;
-    confirmButton.disabled = true;
-    void callApi(`/api/blog/del?id=${blog.id}`, ignoreData, { method: 'POST' }).then((result) => {
-      confirmButton.disabled = false;
-      if (!result.ok) {
-        if (result.message === NOT_LOGGED_IN) {
-          window.location.replace(loginUrl());
-          return;
-        }
-        showMessage(dialogError, result.message);
-        return;
-      }
+    void confirmedCall(confirmButton, dialogError, () => callApi(`/api/blog/del?id=${blog.id}`, ignoreData, { method: 'POST' })).then((deleted) => {
+      if (!deleted) return;
       document.querySelector(`li.post[data-id="${blog.id}"]`)?.remove();
       dialog.close();
       status.dataset.kind = 'info';
