@@ -166,6 +166,15 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
     assert.equal(await page.evaluate<unknown>('window.__xss'), undefined);
     await screenshot(page, 'editor-markdown');
 
+    // A preview the server refuses says why, and the last good one stays (dimmed) until it works again.
+    await page.getByLabel('内容').fill('长'.repeat(100_001));
+    await page.locator('#preview-error', { hasText: '预览失败：内容过长' }).waitFor();
+    assert.equal(await preview.locator('strong').textContent(), '粗体');
+    assert.equal(await preview.getAttribute('data-stale'), '');
+    await page.getByLabel('内容').fill(source);
+    await page.locator('#preview:not([data-stale])').waitFor({ state: 'attached' });
+    await page.locator('#preview-error:empty').waitFor({ state: 'attached' });
+
     await page.getByRole('button', { name: '发布', exact: true }).click();
     await page.waitForURL(/\/detail\.html\?id=\d+$/);
     const id = savedId(page);
