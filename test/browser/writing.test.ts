@@ -348,6 +348,12 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
     assert.equal(restored.format, 'markdown');
     // The version the restore replaced is kept, too.
     await page.locator('#revision-list li', { hasText: '第二版' }).first().waitFor();
+
+    // The whole editor, revisions included, fits a 375px phone screen.
+    await page.setViewportSize({ width: 375, height: 667 });
+    const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+    assert.ok(scrollWidth <= clientWidth, `scrollWidth ${scrollWidth} > clientWidth ${clientWidth}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
     assert.deepEqual([...writer.problems, ...visitor.problems], []);
   });
 });
