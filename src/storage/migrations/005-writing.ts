@@ -21,7 +21,7 @@ interface WritingSchema {
   createIndex(db: Kysely<unknown>): Promise<void>;
   createTriggers(db: Kysely<unknown>): Promise<void>;
   dropTriggers(db: Kysely<unknown>): Promise<void>;
-  /** Puts back the triggers of 003 (all rows counted). */
+  /** Puts back the triggers of 003 (all rows counted), written out again: a migration imports no other. */
   restoreCourseCounting(db: Kysely<unknown>): Promise<void>;
   dropIndex: RawBuilder<unknown>;
 }
