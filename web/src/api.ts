@@ -9,9 +9,18 @@ export interface Blog {
   createtime: number;
   author: string;
   updatetime?: number;
+  /** Issue 17's additions; a server without them sends none, and the post is a published HTML post. */
+  status?: 'published' | 'draft';
+  /** When the post is or becomes public (ms); null for a draft. */
+  publishtime?: number | null;
+  format?: PostFormat;
+  /** The Markdown text of a Markdown post (content is then its rendered HTML). */
+  source?: string | null;
   /** Only in search= results: plain text around the first match, matches as UTF-16 offsets into text. */
   excerpt?: Excerpt;
 }
+
+export type PostFormat = 'html' | 'markdown';
 
 export interface Excerpt {
   field: 'title' | 'content';
@@ -104,13 +113,25 @@ export async function callApi<T>(
   return { ok: true, data, headers: response.headers };
 }
 
+function isFormat(value: unknown): value is PostFormat {
+  return value === 'html' || value === 'markdown';
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
 function isBlog(value: unknown): value is Blog {
   return isRecord(value)
     && typeof value.id === 'number'
     && typeof value.title === 'string'
     && typeof value.content === 'string'
     && typeof value.createtime === 'number'
-    && typeof value.author === 'string';
+    && typeof value.author === 'string'
+    && (value.status === undefined || value.status === 'published' || value.status === 'draft')
+    && (value.publishtime === undefined || value.publishtime === null || typeof value.publishtime === 'number')
+    && (value.format === undefined || isFormat(value.format))
+    && isOptionalString(value.source);
 }
 
 /**
@@ -167,6 +188,52 @@ export function parseUser(data: unknown): UserInfo | undefined {
 
 export function parseCreated(data: unknown): { id: number } | undefined {
   return isRecord(data) && typeof data.id === 'number' ? { id: data.id } : undefined;
+}
+
+/** A saved version of a post (GET /api/blog/revisions lists them newest first). */
+export interface RevisionSummary {
+  revision: number;
+  time: number;
+  title: string;
+  kind: 'save' | 'autosave' | 'restore';
+  format: PostFormat;
+}
+
+export interface Revision extends RevisionSummary {
+  /** The HTML to show (rendered for Markdown). */
+  content: string;
+  source?: string | null;
+}
+
+function isRevisionSummary(value: unknown): value is RevisionSummary {
+  return isRecord(value)
+    && typeof value.revision === 'number'
+    && typeof value.time === 'number'
+    && typeof value.title === 'string'
+    && (value.kind === 'save' || value.kind === 'autosave' || value.kind === 'restore')
+    && isFormat(value.format);
+}
+
+export function parseRevisions(data: unknown): RevisionSummary[] | undefined {
+  return Array.isArray(data) && data.every(isRevisionSummary)
+    ? data.map((revision) => ({ ...revision, title: decodeEntities(revision.title) }))
+    : undefined;
+}
+
+export function parseRevision(data: unknown): Revision | undefined {
+  if (!isRevisionSummary(data) || !isRecord(data) || typeof data.content !== 'string' || !isOptionalString(data.source)) return undefined;
+  return { ...data, content: data.content, source: typeof data.source === 'string' ? data.source : null, title: decodeEntities(data.title) };
+}
+
+/** POST /api/blog/preview: the rendered, server-sanitized HTML. */
+export function parsePreview(data: unknown): { content: string } | undefined {
+  return isRecord(data) && typeof data.content === 'string' ? { content: data.content } : undefined;
+}
+
+/** POST /api/blog/autosave: the post (a new draft when none was given) and when it was stored. */
+export function parseAutosaved(data: unknown): { id: number; time: number | undefined } | undefined {
+  if (!isRecord(data) || typeof data.id !== 'number') return undefined;
+  return { id: data.id, time: typeof data.time === 'number' ? data.time : undefined };
 }
 
 /** For calls whose success carries no data we use (update, delete, login, logout). */

@@ -4,6 +4,8 @@ import { callApi, parseBlogList } from './api.ts';
 import type { Blog, Excerpt } from './api.ts';
 import { el, positiveInt, showMessage } from './dom.ts';
 import { formatDate, isoDate } from './format.ts';
+import { localDateTime, postState, STATE_LABELS } from './post-status.ts';
+import type { PostState } from './post-status.ts';
 import { plainText } from './sanitize.ts';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -16,6 +18,8 @@ export interface ListQuery {
   /** Titles and content (search=): results ranked, each with an excerpt. */
   search?: string;
   isadmin?: boolean;
+  /** With isadmin only: draft, scheduled, or published (public now). */
+  status?: PostState;
   page: number;
   pageSize: number;
 }
@@ -66,6 +70,7 @@ export async function fetchBlogs(query: ListQuery) {
   if (query.keyword) params.set('keyword', query.keyword);
   if (query.search) params.set('search', query.search);
   if (query.isadmin) params.set('isadmin', '1');
+  if (query.status) params.set('status', query.status);
   params.set('page', String(query.page));
   params.set('pageSize', String(query.pageSize));
   const result = await callApi(`/api/blog/list?${params.toString()}`, parseBlogList);
@@ -83,15 +88,26 @@ export function authorUrl(author: string): string {
   return `/author.html?author=${encodeURIComponent(author)}`;
 }
 
-/** The "author · date" line under a title. */
-export function blogMeta(blog: Blog, showAuthor: boolean): HTMLElement {
+/** 草稿, 已发布, or 定时 with the local time it becomes public (for the author's own lists). */
+export function stateBadge(blog: Blog): HTMLElement {
+  const state = postState(blog);
+  const text = state === 'scheduled' && typeof blog.publishtime === 'number'
+    ? `${STATE_LABELS.scheduled} ${localDateTime(blog.publishtime)}`
+    : STATE_LABELS[state];
+  return el('span', { className: 'badge', text, attrs: { 'data-state': state } });
+}
+
+/** The "author · date" line under a title, and the post's status when asked for. */
+export function blogMeta(blog: Blog, showAuthor: boolean, showState = false): HTMLElement {
   const time = el('time', { text: formatDate(blog.createtime), attrs: { datetime: isoDate(blog.createtime) } });
   const parts: Node[] = [];
+  const separator = (): HTMLElement => el('span', { className: 'separator', text: '·', attrs: { 'aria-hidden': 'true' } });
   if (showAuthor) {
     parts.push(el('a', { className: 'author', text: blog.author, attrs: { href: authorUrl(blog.author) } }));
-    parts.push(el('span', { className: 'separator', text: '·', attrs: { 'aria-hidden': 'true' } }));
+    parts.push(separator());
   }
   parts.push(time);
+  if (showState) parts.push(separator(), stateBadge(blog));
   return el('p', { className: 'meta' }, parts);
 }
 
@@ -111,6 +127,8 @@ export function highlighted(excerpt: Excerpt): Node[] {
 interface RenderOptions {
   showAuthor: boolean;
   showExcerpt: boolean;
+  /** 草稿 / 定时 / 已发布 in the meta line (the admin page). */
+  showState?: boolean;
   /** Extra controls per post (edit and delete on the admin page). */
   actions?: (blog: Blog) => Node[];
 }
@@ -124,7 +142,7 @@ export function renderBlogItems(list: HTMLElement, blogs: readonly Blog[], optio
     const heading = el('h2', { className: 'post-title' }, [
       el('a', { attrs: { href: detailUrl(blog.id) } }, titleNodes),
     ]);
-    const children: Node[] = [heading, blogMeta(blog, options.showAuthor)];
+    const children: Node[] = [heading, blogMeta(blog, options.showAuthor, options.showState)];
     if (options.showExcerpt && excerpt?.field === 'content') {
       children.push(el('p', { className: 'excerpt' }, highlighted(excerpt)));
     } else if (options.showExcerpt) {
