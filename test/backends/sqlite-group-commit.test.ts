@@ -68,11 +68,7 @@ test('in one batch, an insert that fails fails alone and the others are committe
 });
 
 test('write units of one turn share one transaction; one that throws is rolled back to its savepoint alone; each is answered once committed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'blog-server-group-units-'));
-  const path = join(dir, 'test.db');
-  const database = new Database(path);
-  database.pragma('journal_mode = WAL');
-  database.exec('create table t (id integer primary key, name text not null unique); create table tags (t_id integer not null, tag text not null)');
+  const { dir, path, database } = unitDatabase();
   database.prepare('insert into t (name) values (?)').run('taken');
   const db = new Kysely<UnitTables>({ dialect: new SqliteDialect({ database }) });
   const other = new Database(path, { readonly: true });
@@ -108,11 +104,7 @@ test('write units of one turn share one transaction; one that throws is rolled b
 });
 
 test('when the shared transaction cannot begin, every unit of it rejects and nothing is written', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'blog-server-group-units-'));
-  const path = join(dir, 'test.db');
-  const setup = new Database(path);
-  setup.pragma('journal_mode = WAL');
-  setup.exec('create table t (id integer primary key, name text not null unique); create table tags (t_id integer not null, tag text not null)');
+  const { dir, path, database: setup } = unitDatabase();
   const database = new Database(path, { timeout: 0 });
   const db = new Kysely<UnitTables>({ dialect: new SqliteDialect({ database }) });
   try {
@@ -130,6 +122,16 @@ test('when the shared transaction cannot begin, every unit of it rejects and not
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A WAL file with a table `t` of unique names and a table `tags` of their tags, in a temp dir. */
+function unitDatabase(): { dir: string; path: string; database: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'blog-server-group-units-'));
+  const path = join(dir, 'test.db');
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  database.exec('create table t (id integer primary key, name text not null unique); create table tags (t_id integer not null, tag text not null)');
+  return { dir, path, database };
+}
 
 interface UnitTables {
   t: { id: Generated<number>; name: string };
