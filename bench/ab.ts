@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './build.ts';
 import { cleanUpAll, onCleanup } from './cleanup.ts';
 import { backendFor, datasetSizes } from './databases.ts';
-import { endpointNames, endpoints, probe, type EndpointName } from './endpoints.ts';
-import { blogServer, rawCeiling, referenceOf, type RunContext, type ServerSpec } from './lineup.ts';
+import { endpointNames, endpoints, logIn, probe, type EndpointName } from './endpoints.ts';
+import { blogServer, courseMysql, rawCeiling, referenceOf, type RunContext, type ServerSpec } from './lineup.ts';
 import { measure, type Measurement } from './measure.ts';
 import { seedDatabase } from './seed.ts';
 
@@ -21,6 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function serverNamed(name: string): ServerSpec {
   if (name === rawCeiling.name) return rawCeiling;
+  if (name === courseMysql.name) return courseMysql;
   const logged = /^(.+)\+combined-log$/.exec(name);
   if (logged?.[1] !== undefined) return blogServer(logged[1], 'combined');
   for (const engine of ['native', 'express', 'koa']) {
@@ -44,7 +45,6 @@ async function main(): Promise<number> {
   }
   const pairs = Number(process.env.BENCH_ROUNDS ?? 10);
   const seconds = Number(process.env.BENCH_DURATION ?? 2);
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
   const tmpDir = mkdtempSync(join(tmpdir(), 'blog-bench-ab-'));
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
@@ -53,12 +53,15 @@ async function main(): Promise<number> {
   const database = await seedDatabase(await backend.create('100k'), datasetSizes['100k'], { cli, tmpDir });
   const context: RunContext = { root, cli, tmpDir, redisUrl: undefined };
   const endpoint = endpoints[endpointName as EndpointName];
-  const endpointContext = { detailId: database.detailId, cookie: undefined };
+  // As `npm run bench` loads them: 10 connections for creates, 50 for reads.
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? (endpoint.load === 'write' ? 10 : 50));
   // Side by side, each needs its own LOG_DIR (a production server claims one with its PID file) and session file.
   const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}-`)) });
   const servers = [await serverNamed(nameA).start(database.url, database.detailId, contextOf('a')), await serverNamed(nameB).start(database.url, database.detailId, contextOf('b'))];
-  for (const server of servers) {
-    const problem = await probe(server.baseUrl, endpoint, endpointContext);
+  // Each server its own session for `create`.
+  const contexts = await Promise.all(servers.map(async (server) => ({ detailId: database.detailId, cookie: endpoint.needsSession ? await logIn(server.baseUrl) : undefined })));
+  for (const [index, server] of servers.entries()) {
+    const problem = await probe(server.baseUrl, endpoint, contexts[index] ?? { detailId: database.detailId, cookie: undefined });
     if (problem !== undefined) throw new Error(`${server.name}: wrong answer: ${problem}`);
   }
   const load = { connections, durationSeconds: seconds, warmupSeconds: 1 };
@@ -67,7 +70,11 @@ async function main(): Promise<number> {
   console.log(`bench:ab ${nameA} vs ${nameB}, ${endpointName}, ${pairs} pairs of ${seconds} s, ${connections} connections; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
   for (let pair = 0; pair < pairs; pair++) {
     const results: Measurement[] = [];
-    for (const server of pair % 2 === 0 ? servers : [...servers].reverse()) results.push(await measure(server.baseUrl, endpoint.request(endpointContext), load, server.cpuSeconds));
+    for (const index of pair % 2 === 0 ? [0, 1] : [1, 0]) {
+      const server = servers[index];
+      const context = contexts[index];
+      if (server !== undefined && context !== undefined) results.push(await measure(server.baseUrl, endpoint.request(context), load, server.cpuSeconds));
+    }
     const [a, b] = pair % 2 === 0 ? results : [...results].reverse();
     if (a === undefined || b === undefined) continue;
     rate.push(b.requestsPerSecond / a.requestsPerSecond);

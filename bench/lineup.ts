@@ -42,6 +42,8 @@ function reference(name: string, file: string): ServerSpec {
 export const rawCeiling = reference('raw-ceiling', 'raw-ceiling.ts');
 const bareExpress = reference('bare-express', 'bare-express.ts');
 const bareKoa = reference('bare-koa', 'bare-koa.ts');
+/** The course's native server writing to MariaDB (its own database there, whatever the run's backend): what `create` is held to. */
+export const courseMysql = reference('course-mysql', 'course-mysql.ts');
 
 /** `blog-server serve --engine <engine>` in production mode; `accessLog` other than off names the row `<engine>+<format>-log`. */
 export function blogServer(engine: string, accessLog: 'off' | 'combined' = 'off'): ServerSpec {

@@ -148,6 +148,9 @@ export function computeRatios(rows: readonly Row[], engines: readonly EngineEntr
     // Issue 12: writing the combined access log costs at most 5 % of detail throughput.
     ratios.push(compare(`${row.server} detail ÷ ${engine} detail (access-log cost)`, row, find(rows, engine, 'detail', row.dataset), 0.95));
   }
+  const course = find(rows, 'course-mysql', 'create', '100k');
+  // Issue 20: creates at least as fast as the course's native server writing to MariaDB.
+  if (course) ratios.push(compare('native create ÷ course-mysql create', find(rows, 'native', 'create', '100k'), course, 1));
   return ratios;
 }
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { CompiledQuery } from 'kysely';
-import { groupCommitInserts } from '../../src/storage/dialects/sqlite-group-commit.ts';
+import { CompiledQuery, Kysely, SqliteDialect, type Generated } from 'kysely';
+import { groupCommitInserts, groupCommitUnits } from '../../src/storage/dialects/sqlite-group-commit.ts';
 import { assertEnvelope, Client } from '../helpers/client.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
@@ -66,3 +66,74 @@ test('in one batch, an insert that fails fails alone and the others are committe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('write units of one turn share one transaction; one that throws is rolled back to its savepoint alone; each is answered once committed', async () => {
+  const { dir, path, database } = unitDatabase();
+  database.prepare('insert into t (name) values (?)').run('taken');
+  const db = new Kysely<UnitTables>({ dialect: new SqliteDialect({ database }) });
+  const other = new Database(path, { readonly: true });
+  try {
+    const run = groupCommitUnits(db);
+    const committed = (name: string) => (other.prepare('select count(*) as n from t join tags on tags.t_id = t.id where t.name = ?').get(name) as { n: number }).n;
+    // Two statements a unit, as a blog and its search entries.
+    const unit = (name: string) => run(async (trx) => {
+      const { id } = await trx.insertInto('t').values({ name }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('tags').values({ t_id: id, tag: `tag of ${name}` }).execute();
+      const firstInThisTransaction = (await trx.selectFrom('t').select('id').where('name', '=', 'first').execute()).length;
+      return { id, firstInThisTransaction, firstCommitted: committed('first') };
+    }).then((result) => ({ ...result, committedWhenAnswered: committed(name) }));
+    const [first, taken, third, half] = await Promise.allSettled([unit('first'), unit('taken'), unit('third'), run(async (trx) => {
+      await trx.insertInto('t').values({ name: 'half' }).execute();
+      throw new Error('the unit gives up after its first statement');
+    })]);
+    assert.ok(first?.status === 'fulfilled' && third?.status === 'fulfilled');
+    assert.equal(first.value.committedWhenAnswered, 1, 'committed by the time it is answered');
+    assert.equal(third.value.committedWhenAnswered, 1, 'committed by the time it is answered');
+    assert.deepEqual([third.value.firstInThisTransaction, third.value.firstCommitted], [1, 0], "the third unit ran in the first's transaction, before its commit");
+    assert.match(String(taken?.status === 'rejected' ? taken.reason : ''), /UNIQUE constraint failed/);
+    assert.match(String(half?.status === 'rejected' ? half.reason : ''), /gives up/);
+    const names = (database.prepare('select name from t order by id').all() as { name: string }[]).map((entry) => entry.name);
+    assert.deepEqual(names, ['taken', 'first', 'third'], 'the failing units left nothing');
+    assert.equal((database.prepare('select count(*) as n from tags').get() as { n: number }).n, 2);
+    assert.equal(database.inTransaction, false);
+  } finally {
+    other.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('when the shared transaction cannot begin, every unit of it rejects and nothing is written', async () => {
+  const { dir, path, database: setup } = unitDatabase();
+  const database = new Database(path, { timeout: 0 });
+  const db = new Kysely<UnitTables>({ dialect: new SqliteDialect({ database }) });
+  try {
+    // Another process's writer holds the lock: the group's first write meets SQLITE_BUSY.
+    setup.exec('begin immediate');
+    const run = groupCommitUnits(db);
+    const results = await Promise.allSettled(['a', 'b'].map((name) => run((trx) => trx.insertInto('t').values({ name }).execute())));
+    setup.exec('rollback');
+    for (const result of results) assert.match(String(result.status === 'rejected' ? result.reason : 'fulfilled'), /database is locked/);
+    assert.equal((setup.prepare('select count(*) as n from t').get() as { n: number }).n, 0);
+    assert.equal(database.inTransaction, false);
+  } finally {
+    await db.destroy();
+    setup.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A WAL file with a table `t` of unique names and a table `tags` of their tags, in a temp dir. */
+function unitDatabase(): { dir: string; path: string; database: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'blog-server-group-units-'));
+  const path = join(dir, 'test.db');
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  database.exec('create table t (id integer primary key, name text not null unique); create table tags (t_id integer not null, tag text not null)');
+  return { dir, path, database };
+}
+
+interface UnitTables {
+  t: { id: Generated<number>; name: string };
+  tags: { t_id: number; tag: string };
+}

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { clfDate, createAccessLog, escapeField, maskPasswords } from '../../src/http/access-log.ts';
+import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals } from '../../src/http/access-log.ts';
 
 test('the CLF date is local time with its offset', () => {
   const date = new Date(2026, 11, 1, 9, 5, 7);
@@ -21,6 +21,12 @@ test('the value of every password query parameter is masked, also percent-encode
   assert.equal(maskPasswords('/x?pass%77ord=s3cret&q=%E4%B8%AD'), '/x?pass%77ord=***&q=%E4%B8%AD');
   assert.equal(maskPasswords('/x?mypassword=1'), '/x?mypassword=1');
   assert.equal(maskPasswords('/password'), '/password');
+});
+
+test('the response time has the digits toFixed(3) gives, ties and large values included', () => {
+  const values = [0, 0.0004, 0.0005, 0.0015, 0.0025, 0.0245, 1.0005, 2.5e-4, 999.9995, 123456.7895, 1e15, 9e15, 1e21, -0.0021];
+  for (let n = 0; n < 200_000; n++) values.push(n / 1e6, n * 0.0005, (n * 7919) / 3e4);
+  for (const value of values) assert.equal(threeDecimals(value), value.toFixed(3), String(value));
 });
 
 test('quotes, backslashes and control characters are written \\xHH', () => {

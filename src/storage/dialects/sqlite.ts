@@ -2,10 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect, sql, type CompiledQuery, type DialectAdapter, type MigrationLockOptions } from 'kysely';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type DialectAdapter, type Driver, type MigrationLockOptions, type SqliteDialectConfig } from 'kysely';
+import { groupWriteUnits } from '../conflict-retry.ts';
 import type { BlogDatabase, Database } from '../database.ts';
 import type { StorageDialect, StorageOptions } from './dialect.ts';
-import { groupCommitInserts } from './sqlite-group-commit.ts';
+import { groupCommitInserts, groupCommitUnits } from './sqlite-group-commit.ts';
 
 /**
  * Kysely prepares every statement anew; better-sqlite3's prepare is the costliest step of a small
@@ -42,9 +43,31 @@ class ProcessSafeSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * Every Kysely transaction here writes (the API's write units, the search queue), so it takes the
+ * write lock at BEGIN: a deferred transaction that has read first cannot take it later if another
+ * process committed meanwhile (SQLITE_BUSY at once, the busy timeout notwithstanding).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
 class ProcessSafeSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
   override createAdapter(): DialectAdapter {
     return new ProcessSafeSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
   }
 }
 
@@ -63,7 +86,9 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       database.pragma('synchronous = FULL');
       opened = withStatementCache(database);
       insert = groupCommitInserts(opened);
-      return new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
+      const db = new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
+      groupWriteUnits(db, groupCommitUnits(db));
+      return db;
     },
 
     prepare<R>(query: CompiledQuery<R>) {
