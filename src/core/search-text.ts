@@ -43,13 +43,18 @@ export function titleGrams(folded: string): string[] {
   return [...grams];
 }
 
+/** Whether a folded keyword is a title gram itself (one or two code points): a title holding it contains it. */
+export function isOwnGram(folded: string): boolean {
+  return Array.from(folded).length <= 2;
+}
+
 /** The most grams one `keyword=` query intersects: a few spread over it narrow as much as all. */
 const maxQueryGrams = 3;
 
 /** The grams of a folded keyword whose posting lists must all hold a matching title. */
 export function keywordGrams(folded: string): string[] {
   const points = Array.from(folded);
-  if (points.length <= 2) return [folded];
+  if (isOwnGram(folded)) return [folded];
   const bigrams = points.slice(0, -1).map((point, index) => `${point}${points[index + 1] ?? ''}`);
   const picks = [0, Math.floor((bigrams.length - 1) / 2), bigrams.length - 1].map((index) => bigrams[index] ?? '');
   return [...new Set(picks)].slice(0, maxQueryGrams);

@@ -70,7 +70,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
       return row && toBlog(row);
     },
 
-    // The search entry is written in the blog's own transaction (deletes: the migration's triggers).
+    // The search entry is written (or dropped) in the blog's own transaction.
     insert(blog) {
       return writeTransaction(db, async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', blog);
@@ -89,9 +89,13 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     async deleteOwn(id, author) {
-      // The delete's triggers write the search queue: it can meet a writer's locks as well.
-      const result = await writeTransaction(db, (trx) => trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst());
-      return result.numDeletedRows > 0n;
+      // The delete's trigger queues the blog; its postings go in the same transaction.
+      return writeTransaction(db, async (trx) => {
+        const result = await trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
+        if (result.numDeletedRows === 0n) return false;
+        await indexBlogs(trx, [id]);
+        return true;
+      });
     },
   };
 }
