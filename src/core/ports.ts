@@ -8,11 +8,26 @@
 export interface Blog {
   id: number;
   title: string;
+  /** Always the HTML to show: for a Markdown post, its rendered and filtered source. */
   content: string;
+  /** A published post's publication time (ahead of the clock: scheduled); a draft's creation time. */
   createtime: number;
   author: string;
   updatetime: number | null;
+  status: BlogStatus;
+  /** When the post is or becomes public: `createtime` when published, null for a draft. */
+  publishtime: number | null;
+  format: BlogFormat;
+  /** The Markdown text of a Markdown post; null for an HTML post. */
+  source: string | null;
 }
+
+export type BlogStatus = 'published' | 'draft';
+export type BlogFormat = 'html' | 'markdown';
+/** Why a revision was kept: a save or a restore replaced that version, or the editor autosaved it. */
+export type RevisionKind = 'save' | 'autosave' | 'restore';
+/** The own list's status filter: `published` is public now, `scheduled` published with a time ahead. */
+export type StatusFilter = 'draft' | 'scheduled' | 'published';
 
 export interface User {
   id: number;
@@ -29,6 +44,10 @@ export interface BlogFilter {
   keyword?: string;
   /** Words and phrases of the title or content; the page comes ranked (title hits first), then newest. */
   search?: string;
+  /** Only posts public at this time: status 'published' and createtime <= visibleAt. */
+  visibleAt?: number;
+  /** Own lists: only drafts, or published posts due after `at` (scheduled) or by `at` (public then). */
+  status?: { state: StatusFilter; at: number };
 }
 
 export interface BlogPage {

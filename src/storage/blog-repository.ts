@@ -6,17 +6,23 @@ import { writeTransaction } from './conflict-retry.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
 import type { Matches } from './search-index.ts';
 
-const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime'] as const;
+const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime', 'status', 'format', 'source'] as const;
 
 /** The one mapping from a row to the API's blog: drivers may return int8 as string or bigint. */
 export function toBlog(row: BlogRow): Blog {
+  const createtime = Number(row.createtime);
+  const status = row.status === 'draft' ? 'draft' : 'published';
   return {
     id: Number(row.id),
     title: row.title,
     content: row.content,
-    createtime: Number(row.createtime),
+    createtime,
     author: row.author,
     updatetime: row.updatetime === null ? null : Number(row.updatetime),
+    status,
+    publishtime: status === 'published' ? createtime : null,
+    format: row.format === 'markdown' ? 'markdown' : 'html',
+    source: row.source,
   };
 }
 

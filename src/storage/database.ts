@@ -3,6 +3,7 @@
  * plus what blog-server adds. Migrations in `migrations/` are the only way it changes.
  */
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { BlogFormat, BlogStatus, RevisionKind } from '../core/ports.ts';
 
 /** Integers that a driver may hand back as strings (pg int8) or bigints; `toBlog` makes them numbers. */
 type Int8 = ColumnType<number, number, number>;
@@ -25,6 +26,26 @@ export interface BlogsTable {
   author: string;
   /** Added by blog-server: the last update, ms since the epoch; null when never updated. */
   updatetime: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Added by blog-server (issue 17): 'published' or 'draft'; a course client's insert gets 'published'. */
+  status: ColumnType<BlogStatus, BlogStatus | undefined, BlogStatus>;
+  /** 'html' or 'markdown': how `content` was made. */
+  format: ColumnType<BlogFormat, BlogFormat | undefined, BlogFormat>;
+  /** The Markdown text of a Markdown post; null for HTML. */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An earlier version of a blog, kept by every save (src/core/blog-service.ts, docs/API.md). */
+export interface BlogRevisionsTable {
+  id: Generated<number>;
+  blog_id: number;
+  author: string;
+  title: string;
+  content: string;
+  source: string | null;
+  format: BlogFormat;
+  kind: RevisionKind;
+  /** When the revision was stored, ms since the epoch. */
+  createtime: Int8;
 }
 
 /** Blogs per author, kept by triggers so that the list's `X-Total-Count` costs one row read. */
@@ -92,7 +113,9 @@ export interface Database {
   blog_search_term_counts: BlogSearchTermCountsTable;
   blog_title_gram_counts: BlogTitleGramCountsTable;
   blog_search_pending: BlogSearchPendingTable;
+  blog_revisions: BlogRevisionsTable;
 }
 
 export type BlogRow = Selectable<BlogsTable>;
+export type BlogRevisionRow = Selectable<BlogRevisionsTable>;
 export type BlogDatabase = Kysely<Database>;

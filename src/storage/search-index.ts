@@ -190,6 +190,30 @@ interface Plan {
   author?: string;
   keyword?: string;
   search?: SearchQuery;
+  visibleAt?: number;
+  status?: NonNullable<BlogFilter['status']>;
+}
+
+/** Whether a blog passes the plan's visibility and status filters (JS twin of `visibilityConditions`). */
+function visibleInJs(plan: Plan, row: { status: string; createtime: number }): boolean {
+  if (plan.visibleAt !== undefined && !(row.status === 'published' && row.createtime <= plan.visibleAt)) return false;
+  if (!plan.status) return true;
+  const { state, at } = plan.status;
+  if (state === 'draft') return row.status === 'draft';
+  return row.status === 'published' && (state === 'scheduled' ? row.createtime > at : row.createtime <= at);
+}
+
+/** The plan's visibility and status filters on `blogs b`. */
+function visibilityConditions(plan: Plan): RawBuilder<boolean>[] {
+  const out: RawBuilder<boolean>[] = [];
+  if (plan.visibleAt !== undefined) out.push(sql<boolean>`b.status = 'published' and b.createtime <= ${plan.visibleAt}`);
+  if (plan.status) {
+    const { state, at } = plan.status;
+    out.push(state === 'draft' ? sql<boolean>`b.status = 'draft'`
+      : state === 'scheduled' ? sql<boolean>`b.status = 'published' and b.createtime > ${at}`
+        : sql<boolean>`b.status = 'published' and b.createtime <= ${at}`);
+  }
+  return out;
 }
 
 /** The term of a `search=` that is one piece and one index term: answered from its posting list alone. */
@@ -205,12 +229,15 @@ function planOf(filter: BlogFilter): Plan {
     ...(filter.author !== undefined ? { author: filter.author } : {}),
     ...(filter.keyword !== undefined ? { keyword: fold(filter.keyword) } : {}),
     ...(filter.search !== undefined ? { search: parseSearch(filter.search) } : {}),
+    ...(filter.visibleAt !== undefined ? { visibleAt: filter.visibleAt } : {}),
+    ...(filter.status !== undefined ? { status: filter.status } : {}),
   };
 }
 
 /** The same test as the SQL of `conditions`, on one blog in JS: for blogs still queued. */
-function matchesInJs(plan: Plan, row: { title: string; content: string; author: string }): { hits: number } | undefined {
+function matchesInJs(plan: Plan, row: { title: string; content: string; author: string; status: string; createtime: number }): { hits: number } | undefined {
   if (plan.author !== undefined && row.author !== plan.author) return undefined;
+  if (!visibleInJs(plan, row)) return undefined;
   if (plan.keyword !== undefined && !fold(row.title).includes(plan.keyword)) return undefined;
   if (!plan.search) return { hits: 0 };
   const searchTitle = fold(plainText(row.title));
@@ -222,7 +249,7 @@ function matchesInJs(plan: Plan, row: { title: string; content: string; author: 
   return { hits: plan.search.pieces.filter((piece) => storedTitle.includes(piece)).length };
 }
 
-const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime'] as const;
+const blogColumns = ['b.id', 'b.title', 'b.content', 'b.createtime', 'b.author', 'b.updatetime', 'b.status', 'b.format', 'b.source'] as const;
 
 export function searchIndex(db: Db, storageDialect: StorageDialect) {
   const dialect = storageDialect.name;
@@ -230,6 +257,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
   function conditions(plan: Plan): RawBuilder<boolean>[] {
     const out: RawBuilder<boolean>[] = [];
     if (plan.author !== undefined) out.push(sql<boolean>`${sql.ref('b.author')} = ${plan.author}`);
+    out.push(...visibilityConditions(plan));
     if (plan.keyword !== undefined) {
       for (const gram of keywordGrams(plan.keyword)) {
         out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_title_grams where gram = ${gram})`);
@@ -283,14 +311,14 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       let query = db.selectFrom('blog_search_pending as p')
         .innerJoin('blogs as b', 'b.id', 'p.blog_id')
         // The content only when it is searched: a queue of 100,000 blogs is read at every query.
-        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
+        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', 'b.status', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
         .where('p.blog_id', '>', after)
         .orderBy('p.blog_id')
         .limit(scanChunk);
       if (plan.author !== undefined) query = query.where('b.author', '=', plan.author);
       const rows = await query.execute();
       for (const row of rows) {
-        const match = matchesInJs(plan, row);
+        const match = matchesInJs(plan, { ...row, createtime: Number(row.createtime) });
         if (match) found.push({ id: Number(row.id), createtime: Number(row.createtime), hits: match.hits });
       }
       const last = rows.at(-1);
@@ -320,10 +348,12 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       return { rows: await rowsByIds(sorted.slice(offset, offset + limit).map((row) => row.id)), total: sorted.length };
     }
     const term = rankedTerm(plan);
+    // Counters count every indexed blog: usable without an author or status filter, less the hidden few.
+    const byCounter = plan.author === undefined && plan.status === undefined;
     if (term !== undefined) {
       const rows = await firstOfPostings(plan, term, limit, offset);
       const total = offset === 0 && rows.length < limit ? rows.length
-        : plan.author === undefined ? await counted('blog_search_term_counts', term) : await countOf(plan);
+        : byCounter ? await counted('blog_search_term_counts', term) - await hiddenHolding(plan, 'term', term) : await countOf(plan);
       return { rows, total };
     }
     let query = indexed(plan).select(blogColumns);
@@ -331,9 +361,26 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     const rows = await query.orderBy('b.createtime', 'desc').orderBy('b.id', 'desc').limit(limit).offset(offset).execute();
     // A short first page already says how many there are; a bare short keyword is its gram's counter.
     const total = offset === 0 && rows.length < limit ? rows.length
-      : plan.keyword !== undefined && isOwnGram(plan.keyword) && plan.author === undefined && !plan.search ? await counted('blog_title_gram_counts', plan.keyword)
+      : byCounter && plan.keyword !== undefined && isOwnGram(plan.keyword) && !plan.search
+        ? await counted('blog_title_gram_counts', plan.keyword) - await hiddenHolding(plan, 'gram', plan.keyword)
         : await countOf(plan);
-    return { rows: rows.map(({ id, title, content, createtime, author, updatetime }) => ({ id, title, content, createtime, author, updatetime })), total };
+    return { rows: rows.map(({ id, title, content, createtime, author, updatetime, status, format, source }) => ({ id, title, content, createtime, author, updatetime, status, format, source })), total };
+  }
+
+  /**
+   * Indexed blogs holding the term or gram that `visibleAt` hides: drafts and posts dated ahead of
+   * it. They are few, so subtracting them from the counter is cheaper than counting the visible.
+   */
+  async function hiddenHolding(plan: Plan, kind: 'term' | 'gram', value: string): Promise<number> {
+    if (plan.visibleAt === undefined) return 0;
+    const holds = kind === 'term'
+      ? sql`exists (select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id)`
+      : sql`exists (select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id)`;
+    // Two ranges rather than <>: the (status, author) index finds the rows that are not published.
+    const { rows } = await sql<{ n: number }>`select
+        (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${holds})
+        + (select count(*) from blogs b where (b.status < 'published' or b.status > 'published') and b.createtime <= ${plan.visibleAt} and ${holds}) as n`.execute(db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   async function countOf(plan: Plan): Promise<number> {
@@ -355,10 +402,10 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
    */
   async function firstOfPostings(plan: Plan, term: string, limit: number, offset: number): Promise<BlogRow[]> {
     const join = dialect === 'sqlite' ? sql`cross join` : dialect === 'mysql' ? sql`straight_join` : sql`join`;
-    const filters = plan.author === undefined ? sql`` : sql`and b.author = ${plan.author}`;
-    const { rows } = await sql<BlogRow>`select b.id, b.title, b.content, b.createtime, b.author, b.updatetime
+    const filters = [...(plan.author === undefined ? [] : [sql`b.author = ${plan.author}`]), ...visibilityConditions(plan)].map((condition) => sql`and ${condition}`);
+    const { rows } = await sql<BlogRow>`select b.id, b.title, b.content, b.createtime, b.author, b.updatetime, b.status, b.format, b.source
       from blog_search_postings p ${join} blogs b on b.id = p.blog_id
-      where p.term = ${term} ${filters}
+      where p.term = ${term} ${sql.join(filters, sql` `)}
         and not exists (select 1 from blog_search_pending q where q.blog_id = p.blog_id)
       order by p.in_title desc, p.createtime desc, p.blog_id desc
       limit ${limit} offset ${offset}`.execute(db);

@@ -10,8 +10,7 @@
  * Every entry is dropped and every blog queued: the build runs afterwards in batches, as for 004.
  */
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import { searchIndex as searchIndex004 } from './004-search-index.ts';
-import type { MigrationDialect, PerDialect } from './per-dialect.ts';
+import type { PerDialect } from './per-dialect.ts';
 
 const triggers = ['blogs_search_insert', 'blogs_search_update', 'blogs_search_delete'];
 const newTables = ['blog_search_postings', 'blog_search_term_counts', 'blog_title_gram_counts'];
@@ -23,9 +22,13 @@ interface PostingTables {
   statements: readonly RawBuilder<unknown>[];
   createTriggers(db: Kysely<unknown>): Promise<void>;
   dropTriggers(db: Kysely<unknown>): Promise<void>;
+  /** `down`: 004's tables as it shipped, every blog queued (after the new ones are dropped). */
+  restore004: readonly RawBuilder<unknown>[];
+  /** `down`: 004's triggers, which deleted a changed blog's entry themselves. */
+  restore004Triggers(db: Kysely<unknown>): Promise<void>;
 }
 
-function migration(dialect: MigrationDialect, tables: PostingTables): Migration {
+function migration(tables: PostingTables): Migration {
   return {
     async up(db) {
       // Each step may be re-run: MySQL DDL is not transactional.
@@ -37,8 +40,8 @@ function migration(dialect: MigrationDialect, tables: PostingTables): Migration 
     async down(db) {
       await tables.dropTriggers(db);
       for (const table of [...newTables, 'blog_search_docs', 'blog_title_grams']) await sql`drop table if exists ${sql.id(table)}`.execute(db);
-      // 004 as it shipped: its tables, indexes and triggers, every blog queued.
-      await searchIndex004[dialect].up(db);
+      for (const statement of tables.restore004) await statement.execute(db);
+      await tables.restore004Triggers(db);
     },
   };
 }
@@ -79,6 +82,28 @@ const sqlite: PostingTables = {
       end`.execute(db);
   },
   dropTriggers,
+  restore004: [
+    sql`create table if not exists blog_search_docs (blog_id integer primary key, title_folded text not null, search_title text not null, search_body text not null)`,
+    sql`create table if not exists blog_title_grams (gram text not null, blog_id integer not null, primary key (gram, blog_id)) without rowid`,
+    sql`create index if not exists blog_title_grams_blog on blog_title_grams (blog_id)`,
+    sql`create table if not exists blog_search_terms (term text not null, blog_id integer not null, primary key (term, blog_id)) without rowid`,
+    sql`create index if not exists blog_search_terms_blog on blog_search_terms (blog_id)`,
+    sql`insert or ignore into blog_search_pending (blog_id) select id from blogs`,
+  ],
+  async restore004Triggers(db) {
+    await sql`create trigger if not exists blogs_search_insert after insert on blogs begin
+        insert or ignore into blog_search_pending (blog_id) values (new.id);
+      end`.execute(db);
+    for (const [name, event, queue] of [['blogs_search_update', 'update of id, title, content', true], ['blogs_search_delete', 'delete', false]] as const) {
+      await sql`create trigger if not exists ${sql.id(name)} after ${sql.raw(event)} on blogs begin
+          delete from blog_search_docs where blog_id = old.id;
+          delete from blog_title_grams where blog_id = old.id;
+          delete from blog_search_terms where blog_id = old.id;
+          delete from blog_search_pending where blog_id = old.id;
+          ${queue ? sql`insert or ignore into blog_search_pending (blog_id) values (new.id);` : sql``}
+        end`.execute(db);
+    }
+  },
 };
 
 // Terms and grams stay varbinary (see 004): utf8mb4_bin pads with spaces.
@@ -118,6 +143,31 @@ const mysql: PostingTables = {
       end`.execute(db);
   },
   dropTriggers,
+  restore004: [
+    sql`create table if not exists blog_search_docs (blog_id integer primary key, title_folded longtext not null, search_title longtext not null, search_body longtext not null)
+      default character set utf8mb4 collate utf8mb4_bin`,
+    sql`create table if not exists blog_title_grams (gram varbinary(8) not null, blog_id integer not null, primary key (gram, blog_id), key blog_title_grams_blog (blog_id))
+      default character set utf8mb4 collate utf8mb4_bin`,
+    sql`create table if not exists blog_search_terms (term varbinary(128) not null, blog_id integer not null, primary key (term, blog_id), key blog_search_terms_blog (blog_id))
+      default character set utf8mb4 collate utf8mb4_bin`,
+    sql`insert ignore into blog_search_pending (blog_id) select id from blogs`,
+  ],
+  async restore004Triggers(db) {
+    const forget = sql`delete from blog_search_docs where blog_id = old.id;
+      delete from blog_title_grams where blog_id = old.id;
+      delete from blog_search_terms where blog_id = old.id;
+      delete from blog_search_pending where blog_id = old.id;`;
+    await sql`create trigger blogs_search_insert after insert on blogs for each row begin
+        insert ignore into blog_search_pending (blog_id) values (new.id);
+      end`.execute(db);
+    await sql`create trigger blogs_search_update after update on blogs for each row begin
+        if not (old.id <=> new.id and old.title <=> new.title and old.content <=> new.content) then
+          ${forget}
+          insert ignore into blog_search_pending (blog_id) values (new.id);
+        end if;
+      end`.execute(db);
+    await sql`create trigger blogs_search_delete after delete on blogs for each row begin ${forget} end`.execute(db);
+  },
 };
 
 const postgres: PostingTables = {
@@ -159,10 +209,39 @@ const postgres: PostingTables = {
     // The function stays: 004's `down` drops it, and `create or replace` above replaces it.
     for (const name of triggers) await sql`drop trigger if exists ${sql.id(name)} on blogs`.execute(db);
   },
+  restore004: [
+    sql`create table if not exists blog_search_docs (blog_id integer primary key, title_folded text not null, search_title text not null, search_body text not null)`,
+    sql`create table if not exists blog_title_grams (gram text not null, blog_id integer not null, primary key (gram, blog_id))`,
+    sql`create index if not exists blog_title_grams_blog on blog_title_grams (blog_id)`,
+    sql`create table if not exists blog_search_terms (term text not null, blog_id integer not null, primary key (term, blog_id))`,
+    sql`create index if not exists blog_search_terms_blog on blog_search_terms (blog_id)`,
+    sql`insert into blog_search_pending (blog_id) select id from blogs on conflict do nothing`,
+  ],
+  async restore004Triggers(db) {
+    await sql`create or replace function blog_search_forget() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'UPDATE' and old.id = new.id and old.title = new.title and old.content = new.content then
+            return null;
+          end if;
+          if tg_op in ('UPDATE', 'DELETE') then
+            delete from blog_search_docs where blog_id = old.id;
+            delete from blog_title_grams where blog_id = old.id;
+            delete from blog_search_terms where blog_id = old.id;
+            delete from blog_search_pending where blog_id = old.id;
+          end if;
+          if tg_op in ('INSERT', 'UPDATE') then
+            insert into blog_search_pending (blog_id) values (new.id) on conflict do nothing;
+          end if;
+          return null;
+        end $$`.execute(db);
+    await sql`create or replace trigger blogs_search_insert after insert on blogs for each row execute function blog_search_forget()`.execute(db);
+    await sql`create or replace trigger blogs_search_update after update of id, title, content on blogs for each row execute function blog_search_forget()`.execute(db);
+    await sql`create or replace trigger blogs_search_delete after delete on blogs for each row execute function blog_search_forget()`.execute(db);
+  },
 };
 
 export const searchPostings: PerDialect = {
-  sqlite: migration('sqlite', sqlite),
-  mysql: migration('mysql', mysql),
-  postgres: migration('postgres', postgres),
+  sqlite: migration(sqlite),
+  mysql: migration(mysql),
+  postgres: migration(postgres),
 };
