@@ -127,6 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       contentMaxLength: defaults.contentMaxLength,
       listDefaultPageSize: config.listDefaultPageSize,
       listMaxPageSize: config.listMaxPageSize,
+      revisionsKept: config.revisionsKept,
     }),
     users: new UserService(storage.users, hasher, limiter, {
       usernameMinLength: defaults.usernameMinLength,

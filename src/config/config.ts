@@ -24,6 +24,8 @@ export interface Config {
   bodyLimitBytes: number;
   listDefaultPageSize: number;
   listMaxPageSize: number;
+  /** Revisions kept per post (REVISIONS_KEPT). */
+  revisionsKept: number;
   session: {
     secret: string;
     store: SessionStoreKind;
@@ -97,6 +99,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     bodyLimitBytes: settings.BODY_LIMIT,
     listDefaultPageSize: settings.LIST_DEFAULT_SIZE,
     listMaxPageSize: settings.LIST_MAX_SIZE,
+    revisionsKept: settings.REVISIONS_KEPT,
     session: {
       secret: settings.SESSION_SECRET,
       store: settings.SESSION_STORE,

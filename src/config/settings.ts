@@ -156,6 +156,7 @@ export const settings = {
   }),
   WEB_DIR: path({ default: derived('`dist/web` of the package', () => join(packageRoot, 'dist', 'web')), description: 'the built pages served at `/`' }),
   SHUTDOWN_TIMEOUT: integer({ default: 10_000, min: 0, max: 10 * 60 * 1000, description: 'ms that in-flight requests get to finish on SIGINT/SIGTERM' }),
+  REVISIONS_KEPT: integer({ default: 50, min: 1, max: 10_000, description: 'earlier versions kept per post (saves, restores, the pending autosave); the oldest beyond it are removed' }),
   DEMO_DATA: flag({ default: true, description: 'create the demo users and posts on an empty database (never in production)' }),
 } as const satisfies Record<string, Setting<unknown>>;
 

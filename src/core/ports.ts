@@ -55,14 +55,70 @@ export interface BlogPage {
   total: number;
 }
 
+/** What a post's text is: its title, the HTML it shows and, for Markdown, the source it came from. */
+export interface PostText {
+  title: string;
+  content: string;
+  format: BlogFormat;
+  source: string | null;
+}
+
+/**
+ * A new post as stored: `createtime` is its publication time (published) or creation time (draft).
+ * Without status, format and source it is what the course writes: a published HTML post.
+ */
+export interface NewPost extends Pick<PostText, 'title' | 'content'>, Partial<Omit<PostText, 'title' | 'content'>> {
+  author: string;
+  createtime: number;
+  status?: BlogStatus;
+}
+
+/** What a save changes: the text, the status and times. */
+export interface PostChanges extends PostText {
+  status: BlogStatus;
+  createtime: number;
+  updatetime: number;
+}
+
+/** An earlier version of a post as listed. `revision` numbers grow with time, across all posts. */
+export interface RevisionSummary {
+  revision: number;
+  /** When it was kept, ms since the epoch. */
+  time: number;
+  title: string;
+  kind: RevisionKind;
+  format: BlogFormat;
+}
+
+export type Revision = RevisionSummary & PostText;
+
+/** How revisions are kept: when, and how many a post keeps at most (the oldest are pruned). */
+export interface RevisionPolicy {
+  time: number;
+  kept: number;
+}
+
 export interface BlogRepository {
   list(filter: BlogFilter, limit: number, offset: number): Promise<BlogPage>;
   findById(id: number): Promise<Blog | undefined>;
-  insert(blog: { title: string; content: string; author: string; createtime: number }): Promise<number>;
-  /** Updates the blog only if `author` owns it; resolves whether a row changed. */
-  updateOwn(id: number, author: string, changes: { title: string; content: string; updatetime: number }): Promise<boolean>;
-  /** Deletes the blog only if `author` owns it; resolves whether a row was deleted. */
+  insert(blog: NewPost): Promise<number>;
+  /** Inserts a post and keeps its text as its first autosave revision, in one transaction. */
+  insertAutosaved(blog: NewPost, policy: RevisionPolicy): Promise<{ id: number; revision: number }>;
+  /**
+   * Saves one of `author`'s blogs: `change` computes the new version from the current one, which is
+   * kept as a revision of kind 'save', in one transaction. Resolves whether the blog was `author`'s.
+   */
+  updateOwn(id: number, author: string, change: (current: Blog) => PostChanges, policy: RevisionPolicy): Promise<boolean>;
+  /** Deletes the blog (and its revisions) only if `author` owns it; resolves whether a row was deleted. */
   deleteOwn(id: number, author: string): Promise<boolean>;
+  /** The revisions of one of `author`'s blogs, newest first; undefined when the blog is not theirs. */
+  revisionsOwn(id: number, author: string): Promise<RevisionSummary[] | undefined>;
+  /** One revision of one of `author`'s blogs. */
+  revisionOwn(id: number, author: string, revision: number): Promise<{ own: false } | { own: true; revision: Revision | undefined }>;
+  /** Makes a revision current (text only; updatetime = policy.time), keeping the replaced version as kind 'restore'. */
+  restoreOwn(id: number, author: string, revision: number, policy: RevisionPolicy): Promise<'restored' | 'not-own' | 'no-revision'>;
+  /** Keeps `text` as the blog's pending autosave (replacing an earlier one since the last save); undefined when not theirs. */
+  autosaveOwn(id: number, author: string, text: PostText, policy: RevisionPolicy): Promise<{ revision: number } | undefined>;
 }
 
 export interface UserRepository {

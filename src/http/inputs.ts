@@ -45,7 +45,15 @@ export interface StringField extends FieldBase {
   readonly maxLength?: number;
 }
 
-export type FieldSpec = IdField | IntegerField | TextField | FlagField | StringField;
+/** One of a few words (`status`): absent, null or empty → undefined; any other string is handed to the core, which names a wrong one; not a string → 400. */
+export interface WordField extends FieldBase {
+  readonly kind: 'word';
+  readonly values: readonly string[];
+}
+/** Milliseconds since the epoch (`publishtime`), a JSON number or digits: absent, null or empty → undefined; anything else that is no number reads as NaN, which the core refuses. */
+export interface TimeField extends FieldBase { readonly kind: 'time' }
+
+export type FieldSpec = IdField | IntegerField | TextField | FlagField | StringField | WordField | TimeField;
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
 
 /** The value a field of each kind reads as. */
@@ -53,6 +61,8 @@ type ValueOf<F extends FieldSpec> = F extends IdField ? number
   : F extends IntegerField ? number | undefined
   : F extends TextField ? string | undefined
   : F extends FlagField ? boolean
+  : F extends WordField ? string | undefined
+  : F extends TimeField ? number | undefined
   : string;
 
 /** The typed input of a set of declared fields. */
@@ -65,6 +75,8 @@ export const field = {
   text: (description: string): TextField => ({ kind: 'text', description }),
   flag: (description: string): FlagField => ({ kind: 'flag', description }),
   string: (description: string, maxLength?: number): StringField => (maxLength === undefined ? { kind: 'string', description } : { kind: 'string', description, maxLength }),
+  word: (description: string, values: readonly string[]): WordField => ({ kind: 'word', description, values }),
+  time: (description: string): TimeField => ({ kind: 'time', description }),
 };
 
 export const noFields: FieldSpecs = Object.freeze({});
@@ -88,6 +100,14 @@ function textOf(value: unknown, name: string): string | undefined {
   return storable(value, name);
 }
 
+const decimal = /^-?[0-9]+$/;
+
+function timeOf(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && decimal.test(value) ? Number(value) : Number.NaN;
+}
+
 /** Reads one raw value (a query's string, a body's anything; undefined when absent) as its field says. */
 export function readField(spec: FieldSpec, name: string, value: unknown): ValueOf<FieldSpec> {
   switch (spec.kind) {
@@ -103,6 +123,12 @@ export function readField(spec: FieldSpec, name: string, value: unknown): ValueO
       return typeof value === 'string' && value !== '';
     case 'string':
       return textOf(value, name) ?? '';
+    case 'word': {
+      const word = textOf(value, name);
+      return word === '' ? undefined : word;
+    }
+    case 'time':
+      return timeOf(value);
   }
 }
 

@@ -32,6 +32,10 @@ function fieldSchema(spec: FieldSpec): Json {
       return { type: 'string', description: 'on for any non-empty value' };
     case 'string':
       return spec.maxLength === undefined ? { type: 'string' } : { type: 'string', maxLength: spec.maxLength };
+    case 'word':
+      return { type: 'string', enum: spec.values };
+    case 'time':
+      return { type: 'integer', minimum: 0, description: 'milliseconds since the epoch' };
   }
 }
 

@@ -13,7 +13,7 @@ import { FEED_SIZE, feedPaths, feedTypes, renderFeed, type FeedFormat } from './
 import { renderOpenApi } from './openapi.ts';
 import { renderRobots, renderSitemap } from './sitemap.ts';
 import { listHeaders } from './pagination.ts';
-import { blogListShape, blogShape, newBlogShape, sessionsEndedShape, userShape } from './shapes.ts';
+import { autosaveShape, blogListShape, blogShape, newBlogShape, previewShape, revisionListShape, revisionShape, sessionsEndedShape, userShape } from './shapes.ts';
 
 export interface RouteOptions {
   /** Also accept the course's early `GET /api/user/login?username=&password=` (unsafe: passwords land in logs). */
@@ -47,9 +47,23 @@ const blogId = { id: field.id('the blog\'s id') };
 function blogText(options: RouteOptions) {
   return {
     title: field.string('the title, trimmed; HTML is filtered', options.titleMaxLength),
-    content: field.string('the content, HTML filtered by the XSS whitelist', options.contentMaxLength),
+    content: field.string('the content, HTML filtered by the XSS whitelist (ignored with format=markdown)', options.contentMaxLength),
+    format: field.word('html (default) or markdown; an update without it makes the post HTML of `content`', ['html', 'markdown']),
+    source: field.string('with format=markdown: the Markdown text, rendered to `content`', options.contentMaxLength),
   };
 }
+
+/** A post's text, status and publication time (docs/API.md, "Drafts, scheduled posts, Markdown"). */
+function postFields(options: RouteOptions) {
+  return {
+    ...blogText(options),
+    status: field.word('published (default for new) or draft; an update without it keeps the post\'s', ['published', 'draft']),
+    publishtime: field.time('when a published post becomes public, ms since the epoch (ahead: scheduled); default now, an update keeps the post\'s'),
+  };
+}
+
+const postErrors = ['TITLE_REQUIRED', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG', 'STATUS_INVALID', 'FORMAT_INVALID', 'PUBLISHTIME_INVALID'] as const;
+const revisionOf = { ...blogId, revision: field.id('the revision\'s number (from /api/blog/revisions)') };
 
 const credentials = {
   username: field.string('the username'),
@@ -65,20 +79,23 @@ const list = defineRoute({
     author: field.text('only this author\'s blogs (exact username)'),
     keyword: field.text('only blogs whose title contains this, case-insensitively'),
     search: field.text('words and "phrases" of the title or content; ranked, each result with an excerpt (docs/search.md)'),
-    isadmin: field.flag('only the logged-in user\'s own blogs (needs a session)'),
+    isadmin: field.flag('only the logged-in user\'s own blogs, every status (needs a session)'),
+    status: field.word('with isadmin=1 only: draft, scheduled (published, time ahead) or published (public now)', ['draft', 'scheduled', 'published']),
     page: field.integer('the page, from 1'),
     pageSize: field.integer('blogs per page; larger than LIST_MAX_SIZE is clamped'),
   },
-  errors: ['SESSION_REQUIRED'],
+  errors: ['SESSION_REQUIRED', 'STATUS_INVALID'],
   data: blogListShape,
   headers: {
-    'X-Total-Count': 'the number of blogs matching the filters',
+    'X-Total-Count': 'the number of blogs matching the filters (anonymous and author=: public posts only)',
     Link: 'RFC 8288 links to the first, prev, next and last pages, keeping the filters',
   },
   async handle(input, { blogs }) {
     const { query } = input;
-    const author = query.isadmin ? (await input.requireUser()).username : query.author;
-    const result = await blogs.list({ author, keyword: query.keyword, search: query.search, page: query.page, pageSize: query.pageSize });
+    const paging = { keyword: query.keyword, search: query.search, page: query.page, pageSize: query.pageSize };
+    if (!query.isadmin && query.status !== undefined) throw new BlogError('INVALID_PARAMETER', 'status 只能与 isadmin=1 一起使用');
+    const result = query.isadmin ? await blogs.listOwn(await input.requireUser(), { ...paging, status: query.status })
+      : await blogs.list({ ...paging, author: query.author });
     return { data: result.blogs, headers: listHeaders(input.path, input.rawQuery, result) };
   },
 });
@@ -87,13 +104,13 @@ const detail = defineRoute({
   methods: ['GET'],
   path: '/api/blog/detail',
   auth: 'none',
-  summary: 'One blog',
-  query: { ...blogId, isadmin: field.flag('only if it is the logged-in user\'s own (needs a session)') },
+  summary: 'One public blog (a draft or a post not yet due: only to its author)',
+  query: { ...blogId, isadmin: field.flag('only if it is the logged-in user\'s own, any status (needs a session)') },
   errors: ['BLOG_NOT_FOUND', 'SESSION_REQUIRED'],
   data: blogShape,
   async handle(input, { blogs }) {
     const { id, isadmin } = input.query;
-    return { data: isadmin ? await blogs.detailOwn(id, await input.requireUser()) : await blogs.detail(id) };
+    return { data: isadmin ? await blogs.detailOwn(id, await input.requireUser()) : await blogs.detail(id, () => input.user()) };
   },
 });
 
@@ -102,9 +119,9 @@ function create(options: RouteOptions): Route {
     methods: ['POST'],
     path: '/api/blog/new',
     auth: 'user',
-    summary: 'Write a blog as the logged-in user',
-    body: blogText(options),
-    errors: ['TITLE_REQUIRED', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG'],
+    summary: 'Write a blog as the logged-in user (published now unless status or publishtime say otherwise)',
+    body: postFields(options),
+    errors: postErrors,
     data: newBlogShape,
     async handle(input, { blogs }) {
       return { data: await blogs.create(await input.requireUser(), input.body) };
@@ -117,13 +134,85 @@ function update(options: RouteOptions): Route {
     methods: ['POST'],
     path: '/api/blog/update',
     auth: 'user',
-    summary: 'Change one of the logged-in user\'s blogs',
+    summary: 'Change one of the logged-in user\'s blogs; the previous version is kept as a revision',
     query: blogId,
-    body: blogText(options),
-    errors: ['TITLE_REQUIRED', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG', 'BLOG_UPDATE_FAILED'],
+    body: postFields(options),
+    errors: [...postErrors, 'BLOG_UPDATE_FAILED'],
     async handle(input, { blogs }) {
       await blogs.update(input.query.id, await input.requireUser(), input.body);
       return {};
+    },
+  });
+}
+
+/** Renders a text as a save would, saving nothing. */
+function preview(options: RouteOptions): Route {
+  return defineRoute({
+    methods: ['POST'],
+    path: '/api/blog/preview',
+    auth: 'user',
+    summary: 'The HTML a text would be saved as (Markdown rendered, everything filtered), without saving',
+    body: blogText(options),
+    errors: ['TITLE_TOO_LONG', 'CONTENT_TOO_LONG', 'FORMAT_INVALID'],
+    data: previewShape,
+    async handle(input, { blogs }) {
+      await input.requireUser();
+      return { data: blogs.preview(input.body) };
+    },
+  });
+}
+
+const revisions = defineRoute({
+  methods: ['GET'],
+  path: '/api/blog/revisions',
+  auth: 'user',
+  summary: 'The kept earlier versions of one of the logged-in user\'s blogs, newest first (at most REVISIONS_KEPT)',
+  query: blogId,
+  errors: ['BLOG_NOT_FOUND'],
+  data: revisionListShape,
+  async handle(input, { blogs }) {
+    return { data: await blogs.revisions(input.query.id, await input.requireUser()) };
+  },
+});
+
+const revision = defineRoute({
+  methods: ['GET'],
+  path: '/api/blog/revision',
+  auth: 'user',
+  summary: 'One kept version of one of the logged-in user\'s blogs, with its text',
+  query: revisionOf,
+  errors: ['BLOG_NOT_FOUND', 'REVISION_NOT_FOUND'],
+  data: revisionShape,
+  async handle(input, { blogs }) {
+    return { data: await blogs.revision(input.query.id, await input.requireUser(), input.query.revision) };
+  },
+});
+
+const restore = defineRoute({
+  methods: ['POST'],
+  path: '/api/blog/restore',
+  auth: 'user',
+  summary: 'Make a kept version current again (status and times stay); the replaced version is kept',
+  query: revisionOf,
+  errors: ['BLOG_NOT_FOUND', 'REVISION_NOT_FOUND'],
+  async handle(input, { blogs }) {
+    await blogs.restore(input.query.id, await input.requireUser(), input.query.revision);
+    return {};
+  },
+});
+
+function autosave(options: RouteOptions): Route {
+  return defineRoute({
+    methods: ['POST'],
+    path: '/api/blog/autosave',
+    auth: 'user',
+    summary: 'Keep the editor\'s text as the post\'s pending autosave, publishing nothing; without id, create a draft',
+    query: { id: field.integer('the post; absent: the first autosave of a new post creates it as a draft') },
+    body: blogText(options),
+    errors: ['BLOG_NOT_FOUND', 'TITLE_TOO_LONG', 'CONTENT_TOO_LONG', 'FORMAT_INVALID'],
+    data: autosaveShape,
+    async handle(input, { blogs }) {
+      return { data: await blogs.autosave(input.query.id, await input.requireUser(), input.body) };
     },
   });
 }
@@ -301,6 +390,11 @@ export function apiRoutes(options: RouteOptions): Route[] {
     update(options),
     remove('/api/blog/del'),
     remove('/api/blog/delete'),
+    preview(options),
+    revisions,
+    revision,
+    restore,
+    autosave(options),
     login,
     ...(options.unsafeGetLogin ? [loginFromQuery] : []),
     logout('/api/user/logout'),

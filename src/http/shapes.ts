@@ -10,15 +10,56 @@ const milliseconds = { type: 'integer', description: 'milliseconds since the epo
 /** A blog as `toBlog` returns it (src/core/ports.ts `Blog`). */
 export const blogShape: Shape = {
   type: 'object',
-  required: ['id', 'title', 'content', 'createtime', 'author', 'updatetime'],
+  required: ['id', 'title', 'content', 'createtime', 'author', 'updatetime', 'status', 'publishtime', 'format', 'source'],
   properties: {
     id: integer,
     title: { type: 'string' },
-    content: { type: 'string', description: 'HTML, filtered by the XSS whitelist' },
-    createtime: milliseconds,
+    content: { type: 'string', description: 'HTML, filtered by the XSS whitelist (a Markdown post: its source rendered, then filtered)' },
+    createtime: { ...milliseconds, description: 'a published post\'s publication time (ahead of now: scheduled), a draft\'s creation time; ms since the epoch' },
     author: { type: 'string', description: 'the author\'s username' },
     updatetime: { type: ['integer', 'null'], description: 'milliseconds since the epoch; null when never updated' },
+    status: { type: 'string', enum: ['published', 'draft'] },
+    publishtime: { type: ['integer', 'null'], description: 'when the post is or becomes public (= createtime), ms since the epoch; null for a draft' },
+    format: { type: 'string', enum: ['html', 'markdown'] },
+    source: { type: ['string', 'null'], description: 'the Markdown text of a Markdown post; null for HTML' },
   },
+};
+
+const revisionKind = { type: 'string', enum: ['save', 'autosave', 'restore'], description: 'save/restore: the version a save or a restore replaced; autosave: kept by the editor' } as const;
+
+/** A revision as listed (src/core/ports.ts `RevisionSummary`), newest first. */
+export const revisionListShape: Shape = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['revision', 'time', 'title', 'kind', 'format'],
+    properties: { revision: integer, time: milliseconds, title: { type: 'string' }, kind: revisionKind, format: { type: 'string', enum: ['html', 'markdown'] } },
+  },
+};
+
+/** One revision with its text. */
+export const revisionShape: Shape = {
+  type: 'object',
+  required: ['revision', 'time', 'title', 'content', 'source', 'format', 'kind'],
+  properties: {
+    revision: integer,
+    time: milliseconds,
+    title: { type: 'string' },
+    content: { type: 'string', description: 'the HTML it showed' },
+    source: { type: ['string', 'null'], description: 'its Markdown text; null for HTML' },
+    format: { type: 'string', enum: ['html', 'markdown'] },
+    kind: revisionKind,
+  },
+};
+
+/** What `/api/blog/preview` renders. */
+export const previewShape: Shape = { type: 'object', required: ['content'], properties: { content: { type: 'string', description: 'the HTML a save would store' } } };
+
+/** What an autosave kept (`id`: the post, created as a draft by the first autosave without `id`). */
+export const autosaveShape: Shape = {
+  type: 'object',
+  required: ['id', 'revision', 'time'],
+  properties: { id: integer, revision: integer, time: milliseconds },
 };
 
 /** What `search=` adds to each listed blog (src/core/search-text.ts `Excerpt`). */

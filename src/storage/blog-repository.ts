@@ -1,7 +1,7 @@
 /** Blog queries, one function each, parameterized through Kysely. */
-import type { Transaction } from 'kysely';
-import type { Blog, BlogFilter, BlogPage, BlogRepository } from '../core/ports.ts';
-import type { BlogDatabase, BlogRow, Database } from './database.ts';
+import type { SelectQueryBuilder, Transaction } from 'kysely';
+import type { Blog, BlogFilter, BlogPage, BlogRepository, PostText, Revision, RevisionPolicy } from '../core/ports.ts';
+import type { BlogDatabase, BlogRevisionRow, BlogRow, Database } from './database.ts';
 import { writeTransaction } from './conflict-retry.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
 import type { Matches } from './search-index.ts';
@@ -34,23 +34,86 @@ export interface SearchPart {
   indexBlogs(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
 }
 
+function toRevision(row: BlogRevisionRow): Revision {
+  return {
+    revision: Number(row.id),
+    time: Number(row.createtime),
+    title: row.title,
+    content: row.content,
+    source: row.source,
+    format: row.format === 'markdown' ? 'markdown' : 'html',
+    kind: row.kind,
+  };
+}
+
+const summaryColumns = ['id', 'createtime', 'title', 'kind', 'format'] as const;
+const revisionColumns = ['id', 'blog_id', 'author', 'title', 'content', 'source', 'format', 'kind', 'createtime'] as const;
+
+type BlogQuery = SelectQueryBuilder<Database, 'blogs', object>;
+
+/** The rows a filter keeps, in SQL: the author, what is public at a time, the own list's status. */
+function where(query: BlogQuery, filter: BlogFilter): BlogQuery {
+  let filtered = query;
+  if (filter.author !== undefined) filtered = filtered.where('author', '=', filter.author);
+  if (filter.visibleAt !== undefined) filtered = filtered.where('status', '=', 'published').where('createtime', '<=', filter.visibleAt);
+  const status = filter.status;
+  if (status?.state === 'draft') filtered = filtered.where('status', '=', 'draft');
+  if (status?.state === 'scheduled') filtered = filtered.where('status', '=', 'published').where('createtime', '>', status.at);
+  if (status?.state === 'published') filtered = filtered.where('status', '=', 'published').where('createtime', '<=', status.at);
+  return filtered;
+}
+
 export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, indexBlogs }: SearchPart): BlogRepository {
   // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
   const byIdQuery = db.selectFrom('blogs').select(blogColumns).where('id', '=', 0).compile();
   const selectById: (parameters: readonly unknown[]) => Promise<BlogRow[]> =
     dialect.prepare?.(byIdQuery) ?? (async (parameters) => (await db.executeQuery<BlogRow>({ ...byIdQuery, parameters })).rows);
 
-  function filtered(filter: BlogFilter) {
-    let query = db.selectFrom('blogs');
-    if (filter.author !== undefined) query = query.where('author', '=', filter.author);
-    return query;
+  async function countWhere(filter: BlogFilter): Promise<number> {
+    const row = await where(db.selectFrom('blogs'), filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
-  async function count(filter: BlogFilter): Promise<number> {
-    const row = filter.author !== undefined
-      ? await db.selectFrom('blog_counts').select('n').where('author', '=', filter.author).executeTakeFirst()
+  /** The published rows, scheduled ones included: one row of the counters the triggers keep. */
+  async function publishedCount(author: string | undefined): Promise<number> {
+    const row = author !== undefined
+      ? await db.selectFrom('blog_counts').select('n').where('author', '=', author).executeTakeFirst()
       : await db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The counters hold published rows; what is not public yet lies ahead of the clock, a range of the
+   * createtime indexes with few rows. Drafts are counted on their own index (own lists only).
+   */
+  async function count(filter: BlogFilter): Promise<number> {
+    const { author, visibleAt, status } = filter;
+    if (status?.state === 'draft' || status?.state === 'scheduled') return countWhere(filter);
+    const at = visibleAt ?? (status?.state === 'published' ? status.at : undefined);
+    if (at !== undefined) {
+      const ahead = await countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'scheduled', at } });
+      return (await publishedCount(author)) - ahead;
+    }
+    const drafts = await countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'draft', at: 0 } });
+    return (await publishedCount(author)) + drafts;
+  }
+
+  /** The blog's row if `author` owns it, locked for the transaction where the database can. */
+  async function ownRow(trx: Transaction<Database>, id: number, author: string): Promise<BlogRow | undefined> {
+    const query = trx.selectFrom('blogs').select(blogColumns).where('id', '=', id);
+    const row = await (dialect.name === 'sqlite' ? query : query.forUpdate()).executeTakeFirst();
+    return row && row.author === author ? row : undefined;
+  }
+
+  async function keepRevision(trx: Transaction<Database>, blogId: number, author: string, text: PostText, kind: Revision['kind'], policy: RevisionPolicy): Promise<number> {
+    const revision = await dialect.insertId(trx, 'blog_revisions', {
+      blog_id: blogId, author, title: text.title, content: text.content, source: text.source, format: text.format, kind, createtime: policy.time,
+    });
+    // The oldest beyond the bound go: the newest `kept` stay.
+    const boundary = await trx.selectFrom('blog_revisions').select('id').where('blog_id', '=', blogId)
+      .orderBy('id', 'desc').offset(policy.kept).limit(1).executeTakeFirst();
+    if (boundary) await trx.deleteFrom('blog_revisions').where('blog_id', '=', blogId).where('id', '<=', Number(boundary.id)).execute();
+    return revision;
   }
 
   return {
@@ -59,7 +122,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
         const found = await matches(filter, limit, offset);
         return { blogs: found.rows.map(toBlog), total: found.total };
       }
-      const rows = await filtered(filter)
+      const rows = await where(db.selectFrom('blogs'), filter)
         .select(blogColumns)
         .orderBy('createtime', 'desc')
         .orderBy('id', 'desc')
@@ -79,16 +142,30 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     // The search entry is written (or dropped) in the blog's own transaction.
     insert(blog) {
       return writeTransaction(db, async (trx) => {
-        const id = await dialect.insertId(trx, 'blogs', blog);
+        const id = await dialect.insertId(trx, 'blogs', { ...blog });
         await indexBlogs(trx, [id]);
         return id;
       });
     },
 
-    updateOwn(id, author, changes) {
+    insertAutosaved(blog, policy) {
       return writeTransaction(db, async (trx) => {
-        const result = await trx.updateTable('blogs').set(changes).where('id', '=', id).where('author', '=', author).executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return false;
+        const id = await dialect.insertId(trx, 'blogs', { ...blog });
+        await indexBlogs(trx, [id]);
+        const text = { title: blog.title, content: blog.content, format: blog.format ?? 'html', source: blog.source ?? null };
+        const revision = await keepRevision(trx, id, blog.author, text, 'autosave', policy);
+        return { id, revision };
+      });
+    },
+
+    updateOwn(id, author, change, policy) {
+      return writeTransaction(db, async (trx) => {
+        const row = await ownRow(trx, id, author);
+        if (!row) return false;
+        const current = toBlog(row);
+        await keepRevision(trx, id, author, current, 'save', policy);
+        const { title, content, format, source, status, createtime, updatetime } = change(current);
+        await trx.updateTable('blogs').set({ title, content, format, source, status, createtime, updatetime }).where('id', '=', id).execute();
         await indexBlogs(trx, [id]);
         return true;
       });
@@ -99,8 +176,49 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
       return writeTransaction(db, async (trx) => {
         const result = await trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
         if (result.numDeletedRows === 0n) return false;
+        await trx.deleteFrom('blog_revisions').where('blog_id', '=', id).execute();
         await indexBlogs(trx, [id]);
         return true;
+      });
+    },
+
+    async revisionsOwn(id, author) {
+      const blog = await this.findById(id);
+      if (!blog || blog.author !== author) return undefined;
+      const rows = await db.selectFrom('blog_revisions').select(summaryColumns).where('blog_id', '=', id).orderBy('id', 'desc').execute();
+      return rows.map((row) => ({ revision: Number(row.id), time: Number(row.createtime), title: row.title, kind: row.kind, format: row.format === 'markdown' ? 'markdown' : 'html' }));
+    },
+
+    async revisionOwn(id, author, revision) {
+      const blog = await this.findById(id);
+      if (!blog || blog.author !== author) return { own: false };
+      const row = await db.selectFrom('blog_revisions').select(revisionColumns).where('id', '=', revision).where('blog_id', '=', id).executeTakeFirst();
+      return { own: true, revision: row && toRevision(row) };
+    },
+
+    restoreOwn(id, author, revision, policy) {
+      return writeTransaction(db, async (trx) => {
+        const row = await ownRow(trx, id, author);
+        if (!row) return 'not-own' as const;
+        const kept = await trx.selectFrom('blog_revisions').select(revisionColumns).where('id', '=', revision).where('blog_id', '=', id).executeTakeFirst();
+        if (!kept) return 'no-revision' as const;
+        const { title, content, source, format } = toRevision(kept);
+        await keepRevision(trx, id, author, toBlog(row), 'restore', policy);
+        await trx.updateTable('blogs').set({ title, content, source, format, updatetime: policy.time }).where('id', '=', id).execute();
+        await indexBlogs(trx, [id]);
+        return 'restored' as const;
+      });
+    },
+
+    autosaveOwn(id, author, text, policy) {
+      return writeTransaction(db, async (trx) => {
+        const row = await ownRow(trx, id, author);
+        if (!row) return undefined;
+        // One pending autosave: those newer than the last kept save or restore are replaced.
+        const lastSave = await trx.selectFrom('blog_revisions').select('id').where('blog_id', '=', id).where('kind', '!=', 'autosave')
+          .orderBy('id', 'desc').limit(1).executeTakeFirst();
+        await trx.deleteFrom('blog_revisions').where('blog_id', '=', id).where('kind', '=', 'autosave').where('id', '>', Number(lastSave?.id ?? 0)).execute();
+        return { revision: await keepRevision(trx, id, author, text, 'autosave', policy) };
       });
     },
   };

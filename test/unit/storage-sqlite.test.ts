@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { after, describe, it } from 'node:test';
+import type { Blog } from '../../src/core/ports.ts';
 import { sqlitePathOf } from '../../src/storage/connect.ts';
 import { maskUrl } from '../../src/connections/mask-url.ts';
 import { openStorage } from '../../src/storage/storage.ts';
@@ -76,10 +77,15 @@ describe('SQLite storage', () => {
     const storage = openStorage(join(directory, 'owner.db'), options);
     await storage.migrate();
     const id = await storage.blogs.insert({ title: 't', content: 'c', author: 'owner', createtime: 1 });
-    assert.equal(await storage.blogs.updateOwn(id, 'thief', { title: 'x', content: 'x', updatetime: 2 }), false);
+    const policy = { time: 2, kept: 50 };
+    const save = (title: string) => (current: Blog) => ({ ...current, title, updatetime: 2 });
+    assert.equal(await storage.blogs.updateOwn(id, 'thief', save('x'), policy), false);
     assert.equal(await storage.blogs.deleteOwn(id, 'thief'), false);
-    assert.equal(await storage.blogs.updateOwn(id, 'owner', { title: 'new', content: 'c', updatetime: 2 }), true);
-    assert.deepEqual(await storage.blogs.findById(id), { id, title: 'new', content: 'c', createtime: 1, author: 'owner', updatetime: 2 });
+    assert.equal(await storage.blogs.updateOwn(id, 'owner', save('new'), policy), true);
+    assert.deepEqual(await storage.blogs.findById(id), {
+      id, title: 'new', content: 'c', createtime: 1, author: 'owner', updatetime: 2, status: 'published', publishtime: 1, format: 'html', source: null,
+    });
+    assert.deepEqual((await storage.blogs.revisionsOwn(id, 'owner'))?.map((revision) => revision.title), ['t']);
     assert.equal(await storage.blogs.deleteOwn(id, 'owner'), true);
     assert.equal(await storage.blogs.findById(id), undefined);
     await storage.close();

@@ -18,7 +18,7 @@ export interface StorageDialect {
   /** Builds the Kysely instance. Opens nothing until the first query (pools) or this call (SQLite file). */
   createDatabase(): Kysely<Database>;
   /** Inserts one row and resolves its new id (MariaDB cannot `RETURNING` through Kysely). */
-  insertId(db: BlogDatabase, table: 'blogs' | 'users', values: Record<string, string | number | null>): Promise<number>;
+  insertId(db: BlogDatabase, table: 'blogs' | 'users' | 'blog_revisions', values: Record<string, string | number | null>): Promise<number>;
   /**
    * Turns a query Kysely compiled once into a function that runs it with new parameters, skipping
    * Kysely's per-call building and compiling on the hottest reads. Where absent, the query runs
