@@ -13,7 +13,7 @@ import { openStorage } from '../src/storage/storage.ts';
 import { blogServer, type RunContext } from './lineup.ts';
 import { measure, type Load, type Measurement } from './measure.ts';
 import { machineLine } from './report.ts';
-import { seedDatabase } from './seed.ts';
+import { buildSearchIndex, seedDatabase } from './seed.ts';
 
 export const SEARCH_TOKEN = 'search';
 
@@ -66,7 +66,7 @@ async function markAndIndex(path: string, count: number): Promise<void> {
   }
   const storage = openStorage(path, { poolSize: 1, sqliteBusyTimeoutMs: 5_000 });
   try {
-    await storage.search.buildPending();
+    await buildSearchIndex(storage);
   } finally {
     await storage.close();
   }

@@ -14,9 +14,14 @@ import type { DialectName, StorageDialect } from './dialects/dialect.ts';
 /** Called after each batch of a build: blogs indexed so far, and how many were queued at the start. */
 export type SearchProgress = (done: number, total: number) => void;
 
+export interface BuildOptions {
+  /** Blogs per transaction (default 200): more is faster, but holds the write lock longer. */
+  batchSize?: number;
+}
+
 export interface SearchIndex {
   /** Indexes every queued blog, a batch per transaction; resolves how many it indexed. */
-  buildPending(progress?: SearchProgress): Promise<number>;
+  buildPending(progress?: SearchProgress, options?: BuildOptions): Promise<number>;
   /** Queues every blog, then builds: what to call after a restore or a copy of the database. */
   rebuild(progress?: SearchProgress): Promise<number>;
   /** Blogs whose entry is missing now. */
@@ -423,7 +428,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     return Number(row.n);
   }
 
-  async function buildPending(progress?: SearchProgress): Promise<number> {
+  async function buildPending(progress?: SearchProgress, options: BuildOptions = {}): Promise<number> {
+    const size = options.batchSize ?? batchSize;
     const total = await pendingCount();
     let done = 0;
     progress?.(done, total);
@@ -432,7 +438,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       let claimed: number;
       try {
         claimed = await db.transaction().execute(async (trx) => {
-          const ids = await claimPending(trx, dialect, batchSize);
+          const ids = await claimPending(trx, dialect, size);
           await indexBlogs(trx, ids);
           return ids.length;
         });
