@@ -11,7 +11,7 @@
  * that a folded query is a substring of a folded title exactly when its letters are.
  */
 export function fold(text: string): string {
-  return text.replace(/Σ/g, 'σ').toLowerCase();
+  return (text.includes('Σ') ? text.replace(/Σ/g, 'σ') : text).toLowerCase();
 }
 
 /** The folded text, and for an offset into it the offset in `text` it came from (the end maps to the end). */
@@ -62,6 +62,7 @@ export function keywordGrams(folded: string): string[] {
 
 /** Scripts written without spaces between words: indexed as overlapping bigrams (and single characters). */
 const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const cjkOnly = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+$/u;
 const token = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[\p{L}\p{N}\p{M}]+/gu;
 /** Longer Latin words are cut to this many code points in the index (the exact check sees them whole). */
 export const maxTermLength = 32;
@@ -144,20 +145,27 @@ const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>',
 /** Tags that do not separate words: `<b>同</b>一` reads as one word. */
 const inlineTags = new Set(['a', 'abbr', 'b', 'big', 'code', 'img', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'u', 'var', 'del', 'ins']);
 
+/**
+ * White space to collapse: every run but a lone ASCII space (which stays as it is). Same result as
+ * replacing every `\s+` run, without rebuilding the string at each space between words.
+ */
+const collapsible = /\s{2,}|[^\S ]/g;
+
 /** The text a reader sees in filtered HTML: tags removed, entities decoded, white space collapsed. */
 export function plainText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (inlineTags.has(name.toLowerCase()) ? '' : ' '))
-    .replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (entity, body: string) => {
+  // Each pass only where its text occurs: this runs for every result's excerpt.
+  let text = html.includes('<!--') ? html.replace(/<!--[\s\S]*?-->/g, ' ') : html;
+  if (text.includes('<')) text = text.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (inlineTags.has(name.toLowerCase()) ? '' : ' '));
+  if (text.includes('&')) {
+    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (entity, body: string) => {
       if (body.startsWith('#')) {
         const code = body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
         return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : entity;
       }
       return entities[body.toLowerCase()] ?? entity;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+    });
+  }
+  return text.replace(collapsible, ' ').trim();
 }
 
 /** What `search=` adds to each result: plain text around the first match, matches as UTF-16 offsets into `text`. */
@@ -194,8 +202,10 @@ function isLowSurrogate(text: string, index: number): boolean {
 /** The excerpt of one result: from the content when a piece occurs there, else from the title. */
 export function excerptOf(title: string, contentHtml: string, pieces: readonly string[]): Excerpt {
   const content = plainText(contentHtml);
+  // No fold makes or changes a CJK character: all-CJK pieces are found in the text as it is.
+  const uncased = pieces.every((piece) => cjkOnly.test(piece));
   for (const [field, text] of [['content', content], ['title', plainText(title)]] as const) {
-    const { folded, origin } = foldWithMap(text);
+    const { folded, origin } = uncased ? { folded: text, origin: (offset: number) => offset } : foldWithMap(text);
     const ranges = occurrences(folded, pieces).map(([start, end]): [number, number] => [origin(start), origin(end)]);
     const first = ranges[0];
     if (!first && field === 'content') continue;
