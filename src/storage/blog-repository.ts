@@ -1,5 +1,5 @@
 /** Blog queries, one function each, parameterized through Kysely. */
-import type { SelectQueryBuilder, Transaction } from 'kysely';
+import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Blog, BlogFilter, BlogPage, BlogRepository, PostText, Revision, RevisionPolicy } from '../core/ports.ts';
 import type { BlogDatabase, BlogRevisionRow, BlogRow, Database } from './database.ts';
 import { writeTransaction } from './conflict-retry.ts';
@@ -98,8 +98,14 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     return (await publishedCount(author)) + drafts;
   }
 
-  /** The blog's row if `author` owns it, locked for the transaction where the database can. */
+  /**
+   * The blog's row if `author` owns it, locked for the rest of the transaction: the version a save
+   * keeps as a revision is the one it replaces. SQLite has no row locks; a write statement that
+   * changes nothing takes its write lock first (waiting out the busy timeout), because a transaction
+   * that reads first and another process writes meanwhile fails at its own write without waiting.
+   */
   async function ownRow(trx: Transaction<Database>, id: number, author: string): Promise<BlogRow | undefined> {
+    if (dialect.name === 'sqlite') await sql`delete from blog_revisions where 0 = 1`.execute(trx);
     const query = trx.selectFrom('blogs').select(blogColumns).where('id', '=', id);
     const row = await (dialect.name === 'sqlite' ? query : query.forUpdate()).executeTakeFirst();
     return row && row.author === author ? row : undefined;

@@ -43,7 +43,8 @@ describe('backup files (SQLite, through the CLI)', () => {
     assert.equal(header.blogServerVersion, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
     assert.equal(header.schemaVersion, latestSchema);
     assert.ok(Math.abs(Date.parse(header.createdAt) - Date.now()) < 600_000);
-    assert.deepEqual(header.tables.map((table) => [table.name, table.rows]), [['users', 3], ['blogs', sourceRows.blogs.length]]);
+    assert.ok(sourceRows.revisions.length > 0 && sourceRows.blogs.some((blog) => blog.status === 'draft') && sourceRows.blogs.some((blog) => blog.format === 'markdown'));
+    assert.deepEqual(header.tables.map((table) => [table.name, table.rows]), [['users', 3], ['blogs', sourceRows.blogs.length], ['blog_revisions', sourceRows.revisions.length]]);
     const trailer = JSON.parse(lines.at(-1) ?? '') as { end: boolean; tables: Record<string, { rows: number; sha256: string }> };
     assert.equal(trailer.end, true);
     assert.equal(trailer.tables.blogs?.rows, sourceRows.blogs.length);
@@ -57,33 +58,46 @@ describe('backup files (SQLite, through the CLI)', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /restored 3 users and \d+ blogs .* into .*restored\.db/);
     assert.deepEqual(await readAll(target), sourceRows);
+    // The counters hold published posts (migration 005).
+    const published = sourceRows.blogs.filter((blog) => blog.status === 'published');
     const perAuthor: Record<string, number> = {};
-    for (const blog of sourceRows.blogs) perAuthor[blog.author] = (perAuthor[blog.author] ?? 0) + 1;
-    assert.deepEqual(await readCounts(target), { total: sourceRows.blogs.length, perAuthor });
+    for (const blog of published) perAuthor[blog.author] = (perAuthor[blog.author] ?? 0) + 1;
+    assert.deepEqual(await readCounts(target), { total: published.length, perAuthor });
     const maxId = Math.max(...sourceRows.blogs.map((blog) => blog.id));
     const next = await withStorage(target, (storage) => storage.blogs.insert({ title: 't', content: 'c', author: 'user0', createtime: 1 }));
     assert.equal(next, maxId + 1);
   });
 
   it('restores a backup of an older schema into the current one, the newer columns taking their defaults', async () => {
-    // As a blog-server before migration 002 (which added blogs.updatetime) would have written it.
+    // As a blog-server before migration 002 (which added blogs.updatetime) would have written it:
+    // blogs without updatetime, status, format and source (005), and no blog_revisions.
     const lines = backupLines(backup);
     const header = JSON.parse(lines[0] ?? '') as { schemaVersion: string; tables: { name: string; columns: string[] }[] };
     header.schemaVersion = '2026-11-25-001-course-tables';
     const blogs = header.tables.find((table) => table.name === 'blogs');
     assert.ok(blogs);
-    blogs.columns = blogs.columns.filter((column) => column !== 'updatetime');
+    const later = ['updatetime', 'status', 'format', 'source'];
+    const kept = blogs.columns.flatMap((column, index) => (later.includes(column) ? [] : [index]));
+    blogs.columns = blogs.columns.filter((column) => !later.includes(column));
+    header.tables = header.tables.filter((table) => table.name !== 'blog_revisions');
     const start = lines.indexOf('{"table":"blogs"}');
-    const rows = lines.slice(start + 1, -1).map((line) => JSON.stringify((JSON.parse(line) as unknown[]).slice(0, -1)));
+    const end = lines.indexOf('{"table":"blog_revisions"}');
+    const rows = lines.slice(start + 1, end).map((line) => JSON.stringify(kept.map((index) => (JSON.parse(line) as unknown[])[index])));
     const trailer = JSON.parse(lines.at(-1) ?? '') as { tables: Record<string, { rows: number; sha256: string }> };
     trailer.tables.blogs = { rows: rows.length, sha256: createHash('sha256').update(rows.map((row) => `${row}\n`).join('')).digest('hex') };
+    delete trailer.tables.blog_revisions;
     const old = join(dir, 'old-schema.jsonl.gz');
     writeBackupLines(old, [JSON.stringify(header), ...lines.slice(1, start + 1), ...rows, JSON.stringify(trailer)]);
     const target = join(dir, 'from-old.db');
     const result = await runCli(['restore', old], { env: { DATABASE_URL: target } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /schema 2026-11-25-001-course-tables/);
-    assert.deepEqual(await readAll(target), { ...sourceRows, blogs: sourceRows.blogs.map((blog) => ({ ...blog, updatetime: null })) });
+    assert.deepEqual(await readAll(target), {
+      ...sourceRows,
+      blogs: sourceRows.blogs.map((blog) => ({ ...blog, updatetime: null, status: 'published', format: 'html', source: null })),
+      revisions: [],
+    });
+    assert.equal((await readCounts(target)).total, sourceRows.blogs.length, 'every post of the older schema is published');
   });
 
   describe('a target that is not empty', () => {
@@ -123,7 +137,7 @@ describe('backup files (SQLite, through the CLI)', () => {
       ['a row gone', (path) => {
         const lines = backupLines(backup);
         writeBackupLines(path, [...lines.slice(0, -2), ...lines.slice(-1)]);
-      }, /blogs has \d+ rows instead of \d+/],
+      }, /blog_revisions has \d+ rows instead of \d+/],
       ['a newer schema', (path) => {
         const lines = backupLines(backup);
         writeBackupLines(path, [(lines[0] ?? '').replace(latestSchema, '2099-01-01-999-future'), ...lines.slice(1)]);
@@ -224,7 +238,7 @@ describe('backup files (SQLite, through the CLI)', () => {
         if (format === 'json') return JSON.parse(text) as Record<string, unknown>;
         const match = /^---\n([\s\S]*?)\n---\n\n([\s\S]*)\n$/.exec(text);
         assert.ok(match, `${name} has no front matter`);
-        return { ...(parseYaml(match[1] ?? '') as Record<string, unknown>), content: match[2] };
+        return { ...(parseYaml(match[1] ?? '') as Record<string, unknown>), body: match[2] };
       });
       assert.deepEqual(posts, sourceRows.blogs.map((blog) => ({
         id: blog.id,
@@ -234,7 +248,10 @@ describe('backup files (SQLite, through the CLI)', () => {
         updated: blog.updatetime === null ? null : new Date(blog.updatetime).toISOString(),
         createtime: blog.createtime,
         updatetime: blog.updatetime,
-        content: blog.content,
+        status: blog.status,
+        format: blog.format,
+        // Markdown files hold a Markdown post's source; JSON holds both.
+        ...(format === 'json' ? { content: blog.content, source: blog.source } : { body: blog.format === 'markdown' ? blog.source : blog.content }),
       })));
     }
     const again = await runCli(['export', join(dir, 'export-json')], { env: { DATABASE_URL: source } });

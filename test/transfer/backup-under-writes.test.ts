@@ -126,7 +126,10 @@ for (const kind of kinds) {
       const restored = await readAll(targetUrl);
 
       const header = JSON.parse(backupLines(file)[0] ?? '') as { tables: { name: string; rows: number }[] };
-      assert.deepEqual(header.tables.map((table) => table.rows), [restored.users.length, restored.blogs.length]);
+      assert.deepEqual(header.tables.map((table) => table.rows), [restored.users.length, restored.blogs.length, restored.revisions.length]);
+      // Every update kept the version it replaced, in its own transaction: a revision never outlives its blog in a snapshot.
+      const restoredIds = new Set(restored.blogs.map((blog) => blog.id));
+      assert.ok(restored.revisions.every((revision) => restoredIds.has(revision.blog_id)), 'each revision belongs to a restored blog');
       assert.ok(restored.blogs.length < source.blogs.length, 'the source kept growing after the snapshot');
       assert.deepEqual(restored.users, source.users);
 

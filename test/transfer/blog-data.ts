@@ -17,19 +17,27 @@ export async function withStorage<T>(url: string, work: (storage: Storage) => Pr
 
 export interface AllRows {
   users: { id: number; username: string; password: string; realname: string }[];
-  blogs: { id: number; title: string; content: string; createtime: number; author: string; updatetime: number | null }[];
+  blogs: { id: number; title: string; content: string; createtime: number; author: string; updatetime: number | null; status: string; format: string; source: string | null }[];
+  revisions: { id: number; blog_id: number; author: string; title: string; content: string; source: string | null; format: string; kind: string; createtime: number }[];
 }
 
-/** Every user and blog, in id order, with numbers as numbers whatever the driver returned. */
+/** Every user, blog and revision, in id order, with numbers as numbers whatever the driver returned. */
 export function readAll(url: string): Promise<AllRows> {
   return withStorage(url, async ({ db }) => {
     const users = await db.selectFrom('users').select(['id', 'username', 'password', 'realname']).orderBy('id').execute();
-    const blogs = await db.selectFrom('blogs').select(['id', 'title', 'content', 'createtime', 'author', 'updatetime']).orderBy('id').execute();
+    const blogs = await db.selectFrom('blogs').select(['id', 'title', 'content', 'createtime', 'author', 'updatetime', 'status', 'format', 'source']).orderBy('id').execute();
+    const revisions = await db.selectFrom('blog_revisions').select(['id', 'blog_id', 'author', 'title', 'content', 'source', 'format', 'kind', 'createtime']).orderBy('id').execute();
     return {
       users: users.map((user) => ({ ...user, id: Number(user.id) })),
       blogs: blogs.map((blog) => ({ ...blog, id: Number(blog.id), createtime: Number(blog.createtime), updatetime: blog.updatetime === null ? null : Number(blog.updatetime) })),
+      revisions: revisions.map((revision) => ({ ...revision, id: Number(revision.id), blog_id: Number(revision.blog_id), createtime: Number(revision.createtime) })),
     };
   });
+}
+
+/** The blogs public now, as anonymous lists and X-Total-Count show them. */
+export function publicBlogs(rows: AllRows): AllRows['blogs'] {
+  return rows.blogs.filter((blog) => blog.status === 'published' && blog.createtime <= Date.now());
 }
 
 /** The counts of migration 003, as `X-Total-Count` reads them. */
@@ -45,8 +53,9 @@ export function readCounts(url: string): Promise<{ total: number; perAuthor: Rec
 export const awkwardTexts = ['你好，世界', '😀 emoji 🎉 𝄞', `quote ' and " and \\ backslash`, 'line one\nline two\r\n\ttab', '<script>alert(1)</script>&amp;'];
 
 /**
- * A migrated database holding `users` users and `blogs` blogs (a few deleted, so ids have gaps),
- * written straight through the repositories; passwords are a fixed (unusable) scrypt-shaped text.
+ * A migrated database holding `users` users and `blogs` blogs (a few deleted, so ids have gaps; some
+ * drafts, some Markdown, some with revisions), written straight through the repositories; passwords
+ * are a fixed (unusable) scrypt-shaped text.
  */
 export async function seedDirectly(url: string, counts: { users: number; blogs: number }): Promise<void> {
   await withStorage(url, async (storage) => {
@@ -56,8 +65,19 @@ export async function seedDirectly(url: string, counts: { users: number; blogs: 
     }
     for (let index = 0; index < counts.blogs; index += 1) {
       const text = awkwardTexts[index % awkwardTexts.length] ?? '';
-      const id = await storage.blogs.insert({ title: `${index} ${text}`.slice(0, 200), content: `${text}\n${'内容 '.repeat(index % 7)}`, author: `user${index % Math.max(1, counts.users)}`, createtime: 1_700_000_000_000 + index * 1_000 });
+      const author = `user${index % Math.max(1, counts.users)}`;
+      const markdown = index % 4 === 2 ? { format: 'markdown' as const, source: `# ${text}\n\n*${index}*` } : {};
+      const id = await storage.blogs.insert({
+        title: `${index} ${text}`.slice(0, 200), content: `${text}\n${'内容 '.repeat(index % 7)}`, author, createtime: 1_700_000_000_000 + index * 1_000,
+        ...(index % 4 === 1 ? { status: 'draft' as const } : {}), ...markdown,
+      });
       if (index % 3 === 0) await storage.db.updateTable('blogs').set({ updatetime: 1_800_000_000_000 + index }).where('id', '=', id).execute();
+      if (index % 5 === 0) {
+        await storage.db.insertInto('blog_revisions').values({
+          blog_id: id, author, title: `旧 ${text}`.slice(0, 200), content: `<p>${text}</p>`, source: index % 2 === 0 ? `旧 *${text}*` : null,
+          format: index % 2 === 0 ? 'markdown' : 'html', kind: index % 3 === 0 ? 'autosave' : 'save', createtime: 1_750_000_000_000 + index,
+        }).execute();
+      }
     }
     // Gaps, and the largest id gone: the next id must still follow the largest kept one.
     await sql`delete from blogs where id % 10 = 5`.execute(storage.db);

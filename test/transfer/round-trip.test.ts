@@ -38,6 +38,11 @@ describe('copy between SQLite, MariaDB and PostgreSQL', { skip: skipUnless(['mar
       for (const [index, account] of accounts.entries()) {
         const client = new Client(server.url);
         await client.login(account.username, account.password);
+        // A draft, a Markdown post, a post scheduled far ahead and an autosave: issue 17's columns and revisions.
+        assertEnvelope(await client.post('/api/blog/new', { title: `草稿 ${account.realname}`, content: '<p>草稿</p>', status: 'draft' }), 200, 0);
+        const markdown = assertEnvelope(await client.post('/api/blog/new', { title: `Markdown ${account.realname}`, format: 'markdown', source: '# 标题\n\n*强调* 😀' }), 200, 0).data as { id: number };
+        assertEnvelope(await client.post(`/api/blog/autosave?id=${markdown.id}`, { title: 'autosave', format: 'markdown', source: '未保存 **草稿**' }), 200, 0);
+        assertEnvelope(await client.post('/api/blog/new', { title: `定时 ${account.realname}`, content: 'c', publishtime: Date.now() + 365 * 24 * 60 * 60 * 1000 }), 200, 0);
         for (const [at, text] of awkwardTexts.entries()) {
           const reply = await client.post('/api/blog/new', { title: `${account.realname} ${text}`.slice(0, 100), content: `${text}\n${'长文 '.repeat(at * 50 + index)}` });
           const { id } = assertEnvelope(reply, 200, 0).data as { id: number };
@@ -59,6 +64,8 @@ describe('copy between SQLite, MariaDB and PostgreSQL', { skip: skipUnless(['mar
   it('keeps every row and field on each hop, and each target serves the blog', async () => {
     assert.ok(original.users.length >= 2);
     assert.ok(original.blogs.some((blog) => blog.updatetime !== null) && original.blogs.some((blog) => blog.updatetime === null));
+    assert.ok(original.blogs.some((blog) => blog.status === 'draft') && original.blogs.some((blog) => blog.source !== null));
+    assert.ok(original.revisions.some((revision) => revision.kind === 'autosave') && original.revisions.some((revision) => revision.kind === 'save'));
     const hops = [[first(), mariadb.url], [mariadb.url, postgres.url], [postgres.url, last()]] as const;
     for (const [from, to] of hops) {
       const result = await runCli(['copy', '--from', from, '--to', to], { timeoutMs: 60_000 });

@@ -38,7 +38,7 @@ describe('the table of settings', () => {
       SESSION_STORE_TIMEOUT: 2_000, COOKIE_SECURE: false, REDIS_URL: undefined, COURSE_PASSWORD_SECRET: undefined,
       LOGIN_MAX_FAILURES: 10, LOGIN_MAX_FAILURES_PER_ADDRESS: 100, LOGIN_WINDOW: 900, UNSAFE_GET_LOGIN: false, TRUST_PROXY: false,
       ALLOWED_ORIGINS: [], HEADERS_TIMEOUT: 20_000, REQUEST_TIMEOUT: 30_000, MAX_HEADER_SIZE: 16_384, SITEMAP_PAGE_SIZE: 50_000, PUBLIC_URL: undefined,
-      ACCESS_LOG: 'dev', AUDIT_LOG: 'off', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, DEMO_DATA: true,
+      ACCESS_LOG: 'dev', AUDIT_LOG: 'off', LOG_DIR: '/srv/blog/logs', LOG_ROTATE: 'daily', LOG_MAX_SIZE: 0, LOG_KEEP_DAYS: 14, NODE_APP_INSTANCE: undefined, WEB_DIR: join(packageRoot, 'dist', 'web'), SHUTDOWN_TIMEOUT: 10_000, REVISIONS_KEPT: 50, DEMO_DATA: true,
     });
     // Written back as text, every default reads as itself.
     for (const name of names) {

@@ -31,7 +31,7 @@ describe('SQLite storage', () => {
 
   it('creates the file and its folder, and migrates once', async () => {
     const storage = openStorage(join(directory, 'new', 'deep', 'blog.db'), options);
-    assert.equal((await storage.migrate()).length, 4);
+    assert.equal((await storage.migrate()).length, 5);
     assert.deepEqual(await storage.migrate(), []);
     const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(storage.db);
     assert.equal(rows[0]?.journal_mode, 'wal');

@@ -5,5 +5,6 @@ import { blogReadChecks } from './blog-read.ts';
 import { blogWriteChecks } from './blog-write.ts';
 import { protocolChecks } from './protocol.ts';
 import { userChecks } from './users.ts';
+import { writingChecks } from './writing.ts';
 
-export const contractChecks: readonly Check[] = [...blogReadChecks, ...blogWriteChecks, ...userChecks, ...protocolChecks, ...attackChecks];
+export const contractChecks: readonly Check[] = [...blogReadChecks, ...blogWriteChecks, ...writingChecks, ...userChecks, ...protocolChecks, ...attackChecks];

@@ -17,7 +17,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { normalizeCell, tableNamed, type CellValue, type DataRow, type TableShape } from '../../storage/transfer/blog-data.ts';
+import { mayBeAbsent, normalizeCell, tableNamed, type CellValue, type DataRow, type TableShape } from '../../storage/transfer/blog-data.ts';
 import { TableDigest, summaryDifferences, type TableSummary } from './table-digest.ts';
 
 export const backupFormat = 'blog-server-backup';
@@ -179,7 +179,7 @@ function checkTables(header: BackupHeader): void {
     if (!table) throw new BadBackupError(`the backup holds a table "${shape.name}" this blog-server does not know: made by a newer blog-server (${header.blogServerVersion})`);
     const unknown = shape.columns.filter((column) => table.columns[column] === undefined);
     if (unknown.length > 0) throw new BadBackupError(`the backup's ${shape.name} has columns this blog-server does not know (${unknown.join(', ')}): made by a newer blog-server (${header.blogServerVersion})`);
-    const missing = Object.entries(table.columns).filter(([column, kind]) => kind !== 'integer?' && !shape.columns.includes(column)).map(([column]) => column);
+    const missing = Object.keys(table.columns).filter((column) => !mayBeAbsent(table, column) && !shape.columns.includes(column));
     if (missing.length > 0) throw new BadBackupError(`the backup's ${shape.name} lacks the columns ${missing.join(', ')}: damaged`);
   }
 }

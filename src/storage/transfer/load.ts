@@ -1,7 +1,7 @@
 /**
  * Loading blog data into a database in one transaction: a failure anywhere (a bad row, a checksum
  * that does not match on reading back, a lost connection) rolls everything back, so the target keeps
- * what it had. Ids are kept; afterwards the counts of migration 003 are recomputed and every id
+ * what it had. Ids are kept; afterwards the counts of migrations 003 and 005 are recomputed and every id
  * sequence continues after the largest id (SQLite `sqlite_sequence`, PostgreSQL `setval`, MariaDB
  * `AUTO_INCREMENT`, which is DDL there and so set right after the commit).
  */
@@ -51,12 +51,12 @@ async function resetSequences(db: BlogDatabase, dialect: DialectName): Promise<v
   }
 }
 
-/** The counts `X-Total-Count` reads, recomputed as migration 003 computes them. */
+/** The counts `X-Total-Count` reads, recomputed as migration 005 computes them: published rows only. */
 async function recount(db: BlogDatabase): Promise<void> {
   await sql`delete from blog_counts`.execute(db);
-  await sql`insert into blog_counts (author, n) select author, count(*) from blogs group by author`.execute(db);
+  await sql`insert into blog_counts (author, n) select author, count(*) from blogs where status = 'published' group by author`.execute(db);
   await sql`delete from blog_total`.execute(db);
-  await sql`insert into blog_total (id, n) select 1, count(*) from blogs`.execute(db);
+  await sql`insert into blog_total (id, n) select 1, count(*) from blogs where status = 'published'`.execute(db);
 }
 
 /**
@@ -73,6 +73,7 @@ export async function loadBlogData(storage: Storage, options: { replace: boolean
       // recomputed below; the ALTER is part of the transaction, so a rollback re-enables them too.
       if (dialect === 'postgres') await sql`alter table blogs ${sql.join(countTriggers.map((name) => sql`disable trigger ${sql.id(name)}`))}`.execute(connection);
       if (options.replace) {
+        await sql`delete from blog_revisions`.execute(connection);
         await sql`delete from blogs`.execute(connection);
         await sql`delete from users`.execute(connection);
       } else {
