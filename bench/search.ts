@@ -22,7 +22,7 @@ export const SEARCH_TOKEN = 'search';
 
 /** Bump when the seeded data changes: cached files of an older layout are not reused. */
 const seedVersion = 2;
-const sizes = { '1k': 1_000, '100k': 100_000, '1m': 1_000_000 } as const;
+const sizes = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1m': 1_000_000 } as const;
 type SizeName = keyof typeof sizes;
 
 const twoChars = '鲸鱼';

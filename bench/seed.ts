@@ -25,8 +25,13 @@ const seedBuildBatch = 5_000;
  * on SQLite, a page cache that holds the posting lists' growing ends (the default 2 MB thrashes).
  */
 export async function buildSearchIndex(storage: Storage): Promise<void> {
-  if (storage.dialect.name === 'sqlite') await sql`pragma cache_size = -1000000`.execute(storage.db);
+  const { name } = storage.dialect;
+  if (name === 'sqlite') await sql`pragma cache_size = -1000000`.execute(storage.db);
   await storage.search.buildPending(undefined, { batchSize: seedBuildBatch });
+  // After a bulk load, as autovacuum / InnoDB's automatic statistics would do on a live server soon:
+  // their planners choose from statistics (SQLite here has none, and its queries are written for that).
+  if (name === 'postgres') await sql`analyze`.execute(storage.db);
+  if (name === 'mysql') await sql`analyze table blogs, blog_title_grams, blog_search_postings, blog_search_docs`.execute(storage.db);
 }
 
 export interface SeedContext {
