@@ -39,6 +39,8 @@ interface Probe {
 
 const probes: Probe[] = [
   { name: 'detail', label: 'detail (yardstick)', path: (id) => `/api/blog/detail?id=${id}` },
+  // The same page without a search: what ten posts cost to answer, whatever finds them.
+  { name: 'list', label: 'list, newest page of 10 (second yardstick)', path: () => '/api/blog/list?pageSize=10' },
   { name: 'keyword-2', label: `keyword=${twoChars} (5 titles)`, path: () => `/api/blog/list?keyword=${encodeURIComponent(twoChars)}`, total: () => 5 },
   { name: 'keyword-3', label: `keyword=${threeChars} (5 titles)`, path: () => `/api/blog/list?keyword=${encodeURIComponent(threeChars)}`, total: () => 5 },
   { name: 'search', label: `search=${contentWord} (1 % of contents, page of 10)`, path: () => `/api/blog/list?search=${encodeURIComponent(contentWord)}&pageSize=10`, total: (count) => Math.round(count / 100) },
@@ -188,7 +190,9 @@ function report(rows: readonly SearchRow[], chosen: readonly SizeName[], load: L
   if (smallest && largest && smallest !== largest) {
     for (const name of ['keyword-2', 'keyword-3']) ratios.push(`${name} at ${largest} / at ${smallest}: ${ratio(rate(largest, name), rate(smallest, name))} (target ≥ 80 %)`);
   }
-  for (const size of chosen) ratios.push(`search at ${size} / detail at ${size}: ${ratio(rate(size, 'search'), rate(size, 'detail'))}${size === '1m' ? ' (target ≥ 25 %)' : ''}`);
+  for (const size of chosen) {
+    ratios.push(`search at ${size} / detail at ${size}: ${ratio(rate(size, 'search'), rate(size, 'detail'))}${size === '1m' ? ' (target ≥ 25 %)' : ''}; / list page at ${size}: ${ratio(rate(size, 'search'), rate(size, 'list'))}`);
+  }
   return [
     `Machine: ${machineLine()}; load average at start ${started.map((value) => value.toFixed(2)).join(' ')}, at end ${loadavg().map((value) => value.toFixed(2)).join(' ')}.`,
     `blog-server native, NODE_ENV=production, ${database}; ${load.connections} connections, ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, one request kind at a time.`,
