@@ -370,7 +370,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     if (term !== undefined) {
       const rows = await firstOfPostings(plan, term, limit, offset);
       const total = offset === 0 && rows.length < limit ? rows.length
-        : byCounter ? await counted('blog_search_term_counts', term) - await hiddenHolding(plan, 'term', term) : await countOf(plan);
+        : byCounter ? await visibleCount(plan, 'term', term) : await countOf(plan);
       return { rows, total };
     }
     let query = indexed(plan).select(blogColumns);
@@ -379,40 +379,38 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     // A short first page already says how many there are; a bare short keyword is its gram's counter.
     const total = offset === 0 && rows.length < limit ? rows.length
       : byCounter && plan.keyword !== undefined && isOwnGram(plan.keyword) && !plan.search
-        ? await counted('blog_title_gram_counts', plan.keyword) - await hiddenHolding(plan, 'gram', plan.keyword)
+        ? await visibleCount(plan, 'gram', plan.keyword)
         : await countOf(plan);
     return { rows: rows.map(({ id, title, content, createtime, author, updatetime, status, format, source }) => ({ id, title, content, createtime, author, updatetime, status, format, source })), total };
   }
 
   /**
-   * Indexed blogs holding the term or gram that `visibleAt` hides: drafts and posts dated ahead of
-   * it. They are few, so subtracting them from the counter is cheaper than counting the visible.
+   * The visible blogs holding a term or gram, in one statement: its counter (indexed blogs; exact
+   * while the queue is empty) less those `visibleAt` hides — drafts and posts dated ahead of it.
+   * They are few, so subtracting them is cheaper than counting the visible matches.
    */
-  async function hiddenHolding(plan: Plan, kind: 'term' | 'gram', value: string): Promise<number> {
-    if (plan.visibleAt === undefined) return 0;
-    const holds = kind === 'term'
-      ? sql`exists (select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id)`
-      : sql`exists (select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id)`;
-    // Each count has one selective indexed condition: createtime ahead (blogs_createtime_id), or a
-    // draft (the partial index blogs_drafts_author of 005; MariaDB has none and scans the drafts' status).
-    const drafts = sql`b.status = 'draft'`;
-    const { rows } = await sql<{ n: number }>`select
-        (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${holds})
-        + (select count(*) from blogs b where ${drafts} and ${holds})
-        - (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${drafts} and ${holds}) as n`.execute(db);
+  async function visibleCount(plan: Plan, kind: 'term' | 'gram', value: string): Promise<number> {
+    const counter = kind === 'term'
+      ? sql`coalesce((select n from blog_search_term_counts where term = ${value}), 0)`
+      : sql`coalesce((select n from blog_title_gram_counts where gram = ${value}), 0)`;
+    let hidden = sql``;
+    if (plan.visibleAt !== undefined) {
+      const holds = kind === 'term'
+        ? sql`exists (select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id)`
+        : sql`exists (select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id)`;
+      // Each count has one selective indexed condition: createtime ahead (blogs_createtime_id), or a
+      // draft (the partial index blogs_drafts_author of 005; MariaDB has none and scans the drafts' status).
+      const drafts = sql`b.status = 'draft'`;
+      hidden = sql`- (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${holds})
+        - (select count(*) from blogs b where ${drafts} and ${holds})
+        + (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${drafts} and ${holds})`;
+    }
+    const { rows } = await sql<{ n: number }>`select ${counter} ${hidden} as n`.execute(db);
     return Number(rows[0]?.n ?? 0);
   }
 
   async function countOf(plan: Plan): Promise<number> {
     return Number((await indexed(plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  }
-
-  /** Indexed blogs holding `value`, from its counter: exact while the queue is empty. */
-  async function counted(table: CountTable, value: string): Promise<number> {
-    const row = table === 'blog_search_term_counts'
-      ? await db.selectFrom('blog_search_term_counts').select('n').where('term', '=', value).executeTakeFirst()
-      : await db.selectFrom('blog_title_gram_counts').select('n').where('gram', '=', value).executeTakeFirst();
-    return Number(row?.n ?? 0);
   }
 
   /**
