@@ -4,9 +4,9 @@
  * increasing `createtime`, 500 rows an insert (the count triggers keep `X-Total-Count` right).
  */
 import { join } from 'node:path';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { BlogsTable } from '../src/storage/database.ts';
-import { openStorage } from '../src/storage/storage.ts';
+import { openStorage, type Storage } from '../src/storage/storage.ts';
 import { blogContent, blogTitle, randomSource } from './content.ts';
 import { runCommand } from './processes.ts';
 
@@ -16,6 +16,23 @@ const batchSize = 500;
 const rowsPerSqliteTransaction = 10_000;
 /** Seeded blogs start here, one a minute (plus jitter that keeps the order). */
 const firstCreatetime = Date.UTC(2024, 0, 1);
+
+/** Blogs per build transaction while seeding: nobody waits for the lock, and bigger commits write each hot page once. */
+const seedBuildBatch = 5_000;
+
+/**
+ * Builds the search index of a database nobody else uses yet, as fast as it goes: big batches and,
+ * on SQLite, a page cache that holds the posting lists' growing ends (the default 2 MB thrashes).
+ */
+export async function buildSearchIndex(storage: Storage): Promise<void> {
+  const { name } = storage.dialect;
+  if (name === 'sqlite') await sql`pragma cache_size = -1000000`.execute(storage.db);
+  await storage.search.buildPending(undefined, { batchSize: seedBuildBatch });
+  // After a bulk load, as autovacuum / InnoDB's automatic statistics would do on a live server soon:
+  // their planners choose from statistics (SQLite here has none, and its queries are written for that).
+  if (name === 'postgres') await sql`analyze`.execute(storage.db);
+  if (name === 'mysql') await sql`analyze table blogs, blog_title_grams, blog_search_postings, blog_search_docs`.execute(storage.db);
+}
 
 export interface SeedContext {
   /** `dist/cli/main.js`, whose `demo` command creates zhangsan and lisi (password 123). */
@@ -89,7 +106,7 @@ export async function seedDatabase(url: string, count: number, context: SeedCont
       for (const rows of batches(count)) await storage.db.insertInto('blogs').values(rows).execute();
     }
     // The search index of the seeded rows, built now: no server may measure while it builds it.
-    await storage.search.buildPending();
+    await buildSearchIndex(storage);
     const middle = await storage.db.selectFrom('blogs').select('id').orderBy('id').limit(1).offset(Math.floor(count / 2)).executeTakeFirstOrThrow();
     const total = await storage.db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
     if (Number(total?.n) !== count) throw new Error(`bench: seeded ${count} blogs but blog_total says ${String(total?.n)}`);

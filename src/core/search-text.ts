@@ -11,7 +11,7 @@
  * that a folded query is a substring of a folded title exactly when its letters are.
  */
 export function fold(text: string): string {
-  return text.replace(/Σ/g, 'σ').toLowerCase();
+  return (text.includes('Σ') ? text.replace(/Σ/g, 'σ') : text).toLowerCase();
 }
 
 /** The folded text, and for an offset into it the offset in `text` it came from (the end maps to the end). */
@@ -43,13 +43,18 @@ export function titleGrams(folded: string): string[] {
   return [...grams];
 }
 
+/** Whether a folded keyword is a title gram itself (one or two code points): a title holding it contains it. */
+export function isOwnGram(folded: string): boolean {
+  return Array.from(folded).length <= 2;
+}
+
 /** The most grams one `keyword=` query intersects: a few spread over it narrow as much as all. */
 const maxQueryGrams = 3;
 
 /** The grams of a folded keyword whose posting lists must all hold a matching title. */
 export function keywordGrams(folded: string): string[] {
   const points = Array.from(folded);
-  if (points.length <= 2) return [folded];
+  if (isOwnGram(folded)) return [folded];
   const bigrams = points.slice(0, -1).map((point, index) => `${point}${points[index + 1] ?? ''}`);
   const picks = [0, Math.floor((bigrams.length - 1) / 2), bigrams.length - 1].map((index) => bigrams[index] ?? '');
   return [...new Set(picks)].slice(0, maxQueryGrams);
@@ -57,6 +62,7 @@ export function keywordGrams(folded: string): string[] {
 
 /** Scripts written without spaces between words: indexed as overlapping bigrams (and single characters). */
 const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const cjkOnly = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+$/u;
 const token = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[\p{L}\p{N}\p{M}]+/gu;
 /** Longer Latin words are cut to this many code points in the index (the exact check sees them whole). */
 export const maxTermLength = 32;
@@ -139,20 +145,52 @@ const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>',
 /** Tags that do not separate words: `<b>同</b>一` reads as one word. */
 const inlineTags = new Set(['a', 'abbr', 'b', 'big', 'code', 'img', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'u', 'var', 'del', 'ins']);
 
+/** Whether a UTF-16 unit is white space as the regular expression `\s` and `trim()` define it. */
+function isSpace(unit: number): boolean {
+  return unit === 32 || (unit >= 9 && unit <= 13) || unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a)
+    || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000 || unit === 0xfeff;
+}
+
+/**
+ * Every run of white space as one space, as `replace(/\s+/g, ' ')` does, in one pass that copies
+ * nothing while the runs are lone spaces (the regular expression took most of an excerpt's time).
+ */
+function collapseWhiteSpace(text: string): string {
+  let out = '';
+  let copied = 0;
+  let index = 0;
+  while (index < text.length) {
+    const unit = text.charCodeAt(index);
+    if (!isSpace(unit)) {
+      index += 1;
+      continue;
+    }
+    let end = index + 1;
+    while (end < text.length && isSpace(text.charCodeAt(end))) end += 1;
+    if (end > index + 1 || unit !== 32) {
+      out += `${text.slice(copied, index)} `;
+      copied = end;
+    }
+    index = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 /** The text a reader sees in filtered HTML: tags removed, entities decoded, white space collapsed. */
 export function plainText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (inlineTags.has(name.toLowerCase()) ? '' : ' '))
-    .replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (entity, body: string) => {
+  // Each pass only where its text occurs: this runs for every result's excerpt.
+  let text = html.includes('<!--') ? html.replace(/<!--[\s\S]*?-->/g, ' ') : html;
+  if (text.includes('<')) text = text.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (inlineTags.has(name.toLowerCase()) ? '' : ' '));
+  if (text.includes('&')) {
+    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (entity, body: string) => {
       if (body.startsWith('#')) {
         const code = body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
         return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : entity;
       }
       return entities[body.toLowerCase()] ?? entity;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+    });
+  }
+  return collapseWhiteSpace(text).trim();
 }
 
 /** What `search=` adds to each result: plain text around the first match, matches as UTF-16 offsets into `text`. */
@@ -189,8 +227,10 @@ function isLowSurrogate(text: string, index: number): boolean {
 /** The excerpt of one result: from the content when a piece occurs there, else from the title. */
 export function excerptOf(title: string, contentHtml: string, pieces: readonly string[]): Excerpt {
   const content = plainText(contentHtml);
+  // No fold makes or changes a CJK character: all-CJK pieces are found in the text as it is.
+  const uncased = pieces.every((piece) => cjkOnly.test(piece));
   for (const [field, text] of [['content', content], ['title', plainText(title)]] as const) {
-    const { folded, origin } = foldWithMap(text);
+    const { folded, origin } = uncased ? { folded: text, origin: (offset: number) => offset } : foldWithMap(text);
     const ranges = occurrences(folded, pieces).map(([start, end]): [number, number] => [origin(start), origin(end)]);
     const first = ranges[0];
     if (!first && field === 'content') continue;

@@ -145,7 +145,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
       return row && toBlog(row);
     },
 
-    // The search entry is written in the blog's own transaction (deletes: the migration's triggers).
+    // The search entry is written (or dropped) in the blog's own transaction.
     insert(blog) {
       return writeTransaction(db, async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', { ...blog });
@@ -178,11 +178,12 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     async deleteOwn(id, author) {
-      // The delete's triggers write the search queue: it can meet a writer's locks as well.
+      // The delete's trigger queues the blog; its postings go in the same transaction.
       return writeTransaction(db, async (trx) => {
         const result = await trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
         if (result.numDeletedRows === 0n) return false;
         await trx.deleteFrom('blog_revisions').where('blog_id', '=', id).execute();
+        await indexBlogs(trx, [id]);
         return true;
       });
     },

@@ -63,6 +63,8 @@ export interface BlogTotalTable {
 /** A blog's entry in the search index, filled by the application (src/storage/search-index.ts). */
 export interface BlogSearchDocsTable {
   blog_id: number;
+  /** The blog's createtime when indexed: part of its postings' keys. */
+  createtime: Int8;
   /** The folded title as stored, markup included: what `keyword=` matches. */
   title_folded: string;
   /** The folded plain text of the title and of the content: what `search=` matches. */
@@ -75,9 +77,24 @@ export interface BlogTitleGramsTable {
   blog_id: number;
 }
 
-export interface BlogSearchTermsTable {
+/** One term of one blog, keyed (term, in_title, createtime, blog_id): a posting list in result order. */
+export interface BlogSearchPostingsTable {
   term: string;
+  /** 1 when the folded title as stored contains the term: a title hit ranks first. */
+  in_title: number;
+  createtime: Int8;
   blog_id: number;
+}
+
+/** Indexed blogs per term (postings), and per title gram: X-Total-Count without counting matches. */
+export interface BlogSearchTermCountsTable {
+  term: string;
+  n: Int8;
+}
+
+export interface BlogTitleGramCountsTable {
+  gram: string;
+  n: Int8;
 }
 
 /** Blogs whose index entry is missing: queued by triggers, emptied by the build. */
@@ -92,7 +109,9 @@ export interface Database {
   blog_total: BlogTotalTable;
   blog_search_docs: BlogSearchDocsTable;
   blog_title_grams: BlogTitleGramsTable;
-  blog_search_terms: BlogSearchTermsTable;
+  blog_search_postings: BlogSearchPostingsTable;
+  blog_search_term_counts: BlogSearchTermCountsTable;
+  blog_title_gram_counts: BlogTitleGramCountsTable;
   blog_search_pending: BlogSearchPendingTable;
   blog_revisions: BlogRevisionsTable;
 }

@@ -7,16 +7,21 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BlogFilter } from '../core/ports.ts';
-import { fold, isSingleTerm, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
+import { fold, isOwnGram, isSingleTerm, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
 import type { BlogRow, Database } from './database.ts';
 import type { DialectName, StorageDialect } from './dialects/dialect.ts';
 
 /** Called after each batch of a build: blogs indexed so far, and how many were queued at the start. */
 export type SearchProgress = (done: number, total: number) => void;
 
+export interface BuildOptions {
+  /** Blogs per transaction (default 200): more is faster, but holds the write lock longer. */
+  batchSize?: number;
+}
+
 export interface SearchIndex {
   /** Indexes every queued blog, a batch per transaction; resolves how many it indexed. */
-  buildPending(progress?: SearchProgress): Promise<number>;
+  buildPending(progress?: SearchProgress, options?: BuildOptions): Promise<number>;
   /** Queues every blog, then builds: what to call after a restore or a copy of the database. */
   rebuild(progress?: SearchProgress): Promise<number>;
   /** Blogs whose entry is missing now. */
@@ -49,75 +54,117 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** The entry of one blog, as the index stores it. */
-function entryOf(title: string, content: string) {
-  const titleFolded = fold(title);
-  const searchTitle = fold(plainText(title));
-  const searchBody = fold(plainText(content));
-  const terms = new Set([...textTerms(searchTitle), ...textTerms(searchBody)]);
-  return { titleFolded, searchTitle, searchBody, grams: titleGrams(titleFolded), terms: [...terms] };
+/** What `blog_search_docs` keeps of a blog: the postings' keys are recomputed from it to delete them. */
+interface StoredEntry {
+  createtime: number;
+  titleFolded: string;
+  searchTitle: string;
+  searchBody: string;
 }
 
-type PostingTable = 'blog_title_grams' | 'blog_search_terms';
+function entryOf(title: string, content: string, createtime: number): StoredEntry {
+  return { createtime, titleFolded: fold(title), searchTitle: fold(plainText(title)), searchBody: fold(plainText(content)) };
+}
 
 /**
- * Writes posting rows (a gram or term, a blog id) as each database takes many rows fastest: SQLite
- * one prepared statement run per row (inside the caller's transaction, on the one connection),
- * PostgreSQL two arrays unnested, MySQL multi-row inserts.
+ * The index keys of an entry: its title grams, and its terms each with whether the folded title as
+ * stored contains it — the rank of a one-term `search=` (the same test as `hitsOf`).
  */
-function postingWriter(dialect: StorageDialect): (trx: Transaction<Database>, table: PostingTable, rows: readonly [string, number][]) => Promise<void> {
-  if (dialect.name === 'postgres') {
-    return async (trx, table, rows) => {
-      const column = sql.ref(table === 'blog_title_grams' ? 'gram' : 'term');
-      for (const part of chunks(rows, 20_000)) {
-        await sql`insert into ${sql.table(table)} (${column}, blog_id)
-          select * from unnest(${part.map(([value]) => value)}::text[], ${part.map(([, id]) => id)}::integer[])`.execute(trx);
-      }
-    };
-  }
-  const prepared = new Map<PostingTable, (parameters: readonly unknown[]) => Promise<unknown[]>>();
-  return async (trx, table, rows) => {
-    const column = table === 'blog_title_grams' ? 'gram' : 'term';
-    if (dialect.prepare) {
-      let run = prepared.get(table);
-      if (!run) {
-        run = dialect.prepare(trx.insertInto(table).values({ [column]: '', blog_id: 0 } as never).compile());
-        prepared.set(table, run);
-      }
-      for (const [value, id] of rows) await run([value, id]);
-      return;
-    }
-    for (const part of chunks(rows, insertChunk)) {
-      await trx.insertInto(table).values(part.map(([value, id]) => ({ [column]: value, blog_id: id }) as never)).execute();
-    }
+function keysOf(entry: StoredEntry): { grams: string[]; terms: { term: string; inTitle: 0 | 1 }[] } {
+  const terms = new Set([...textTerms(entry.searchTitle), ...textTerms(entry.searchBody)]);
+  return {
+    grams: titleGrams(entry.titleFolded),
+    terms: [...terms].map((term) => ({ term, inTitle: entry.titleFolded.includes(term) ? 1 : 0 })),
   };
 }
 
+type CountTable = 'blog_search_term_counts' | 'blog_title_gram_counts';
+
+/** Adds `deltas` to the counters, in one order for every writer (no deadlock between two batches). */
+async function addCounts(trx: Transaction<Database>, dialect: DialectName, table: CountTable, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const column = table === 'blog_search_term_counts' ? 'term' : 'gram';
+  const rows = [...deltas].filter(([, delta]) => delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const part of chunks(rows, 500)) {
+    const insert = trx.insertInto(table).values(part.map(([value, n]) => ({ [column]: value, n }) as never));
+    if (dialect === 'mysql') await insert.onDuplicateKeyUpdate({ n: sql`n + values(n)` }).execute();
+    else await insert.onConflict((conflict) => conflict.column(column).doUpdateSet({ n: sql`${sql.ref(`${table}.n`)} + excluded.n` })).execute();
+  }
+}
+
+type PostingRow = readonly [term: string, inTitle: 0 | 1, createtime: number, blogId: number];
+
+/** Writes postings as each database takes many rows fastest: PostgreSQL four arrays unnested, the others multi-row inserts. */
+async function insertPostings(trx: Transaction<Database>, dialect: DialectName, rows: readonly PostingRow[]): Promise<void> {
+  if (dialect === 'postgres') {
+    for (const part of chunks(rows, 20_000)) {
+      await sql`insert into blog_search_postings (term, in_title, createtime, blog_id)
+        select * from unnest(${part.map((row) => row[0])}::text[], ${part.map((row) => row[1])}::smallint[],
+          ${part.map((row) => row[2])}::bigint[], ${part.map((row) => row[3])}::integer[])`.execute(trx);
+    }
+    return;
+  }
+  // SQLite reuses the prepared statement of a full chunk (the dialect's statement cache).
+  for (const part of chunks(rows, dialect === 'sqlite' ? 200 : insertChunk)) {
+    await trx.insertInto('blog_search_postings').values(part.map(([term, inTitle, createtime, blogId]) => ({ term, in_title: inTitle, createtime, blog_id: blogId }))).execute();
+  }
+}
+
+function bump(deltas: Map<string, number>, key: string, by: number): void {
+  deltas.set(key, (deltas.get(key) ?? 0) + by);
+}
+
 /**
- * (Re)writes the entries of `ids` from their current rows and takes them off the queue. Runs inside
- * the caller's transaction: the blog's own write, or a build batch.
+ * (Re)writes the entries of `ids` from their current rows and takes them off the queue: the old
+ * postings and grams are deleted by the keys recomputed from the stored entry (no `blog_id` index),
+ * the counters follow. Runs inside the caller's transaction: the blog's own write, or a build batch.
  */
-export function blogIndexer(dialect: StorageDialect): (trx: Transaction<Database>, ids: readonly number[]) => Promise<void> {
-  const writePostings = postingWriter(dialect);
+export function blogIndexer(storageDialect: StorageDialect): (trx: Transaction<Database>, ids: readonly number[]) => Promise<void> {
+  const dialect = storageDialect.name;
   return async (trx, ids) => {
     if (ids.length === 0) return;
-    const rows = await trx.selectFrom('blogs').select(['id', 'title', 'content']).where('id', 'in', ids).execute();
-    await trx.deleteFrom('blog_title_grams').where('blog_id', 'in', ids).execute();
-    await trx.deleteFrom('blog_search_terms').where('blog_id', 'in', ids).execute();
-    await trx.deleteFrom('blog_search_docs').where('blog_id', 'in', ids).execute();
+    const termDeltas = new Map<string, number>();
+    const gramDeltas = new Map<string, number>();
+    const old = await trx.selectFrom('blog_search_docs').select(['blog_id', 'createtime', 'title_folded', 'search_title', 'search_body']).where('blog_id', 'in', ids).execute();
+    for (const doc of old) {
+      const id = Number(doc.blog_id);
+      const createtime = Number(doc.createtime);
+      const { grams, terms } = keysOf({ createtime, titleFolded: doc.title_folded, searchTitle: doc.search_title, searchBody: doc.search_body });
+      for (const inTitle of [0, 1] as const) {
+        const these = terms.filter((entry) => entry.inTitle === inTitle).map((entry) => entry.term);
+        for (const part of chunks(these, 500)) {
+          await trx.deleteFrom('blog_search_postings').where('in_title', '=', inTitle).where('createtime', '=', createtime).where('blog_id', '=', id).where('term', 'in', part).execute();
+        }
+      }
+      for (const part of chunks(grams, 500)) await trx.deleteFrom('blog_title_grams').where('blog_id', '=', id).where('gram', 'in', part).execute();
+      for (const { term } of terms) bump(termDeltas, term, -1);
+      for (const gram of grams) bump(gramDeltas, gram, -1);
+    }
+    if (old.length > 0) await trx.deleteFrom('blog_search_docs').where('blog_id', 'in', ids).execute();
+    const rows = await trx.selectFrom('blogs').select(['id', 'title', 'content', 'createtime']).where('id', 'in', ids).execute();
     const docs = [];
     const grams: [string, number][] = [];
-    const terms: [string, number][] = [];
+    const postings: PostingRow[] = [];
     for (const row of rows) {
       const id = Number(row.id);
-      const entry = entryOf(row.title, row.content);
-      docs.push({ blog_id: id, title_folded: entry.titleFolded, search_title: entry.searchTitle, search_body: entry.searchBody });
-      for (const gram of entry.grams) grams.push([gram, id]);
-      for (const term of entry.terms) terms.push([term, id]);
+      const entry = entryOf(row.title, row.content, Number(row.createtime));
+      docs.push({ blog_id: id, createtime: entry.createtime, title_folded: entry.titleFolded, search_title: entry.searchTitle, search_body: entry.searchBody });
+      const keys = keysOf(entry);
+      for (const gram of keys.grams) {
+        grams.push([gram, id]);
+        bump(gramDeltas, gram, 1);
+      }
+      for (const { term, inTitle } of keys.terms) {
+        postings.push([term, inTitle, entry.createtime, id]);
+        bump(termDeltas, term, 1);
+      }
     }
     for (const part of chunks(docs, 200)) await trx.insertInto('blog_search_docs').values(part).execute();
-    await writePostings(trx, 'blog_title_grams', grams);
-    await writePostings(trx, 'blog_search_terms', terms);
+    for (const part of chunks(grams, dialect === 'sqlite' ? 400 : insertChunk)) {
+      await trx.insertInto('blog_title_grams').values(part.map(([gram, blogId]) => ({ gram, blog_id: blogId }))).execute();
+    }
+    await insertPostings(trx, dialect, postings);
+    await addCounts(trx, dialect, 'blog_search_term_counts', termDeltas);
+    await addCounts(trx, dialect, 'blog_title_gram_counts', gramDeltas);
     await trx.deleteFrom('blog_search_pending').where('blog_id', 'in', ids).execute();
   };
 }
@@ -148,6 +195,51 @@ interface Plan {
   author?: string;
   keyword?: string;
   search?: SearchQuery;
+  visibleAt?: number;
+  status?: NonNullable<BlogFilter['status']>;
+}
+
+/** Whether a blog passes the plan's visibility and status filters (JS twin of `blogConditions`). */
+function visibleInJs(plan: Plan, row: { status: string; createtime: number }): boolean {
+  if (plan.visibleAt !== undefined && !(row.status === 'published' && row.createtime <= plan.visibleAt)) return false;
+  if (!plan.status) return true;
+  const { state, at } = plan.status;
+  if (state === 'draft') return row.status === 'draft';
+  return row.status === 'published' && (state === 'scheduled' ? row.createtime > at : row.createtime <= at);
+}
+
+/**
+ * A column of `blogs b` that only filters: on SQLite a unary `+`, so that the planner never drives
+ * the query from a `blogs` index on it (SQLite has no statistics here, and would read every public
+ * post in createtime order rather than the few in a posting list). PostgreSQL and MariaDB plan from
+ * their statistics; an opaque expression there makes `blogs` look tiny and is worse.
+ */
+function filterOnly(dialect: DialectName, column: 'author' | 'status' | 'createtime'): RawBuilder<unknown> {
+  const ref = sql.ref(`b.${column}`);
+  return dialect === 'sqlite' ? sql`+${ref}` : ref;
+}
+
+/** The plan's author, visibility and status filters on `blogs b`: the posting lists find the rows. */
+function blogConditions(dialect: DialectName, plan: Plan): RawBuilder<boolean>[] {
+  const [author, status, createtime] = (['author', 'status', 'createtime'] as const).map((column) => filterOnly(dialect, column));
+  const out: RawBuilder<boolean>[] = [];
+  if (plan.author !== undefined) out.push(sql<boolean>`${author} = ${plan.author}`);
+  if (plan.visibleAt !== undefined) out.push(sql<boolean>`${status} = 'published' and ${createtime} <= ${plan.visibleAt}`);
+  if (plan.status) {
+    const { state, at } = plan.status;
+    out.push(state === 'draft' ? sql<boolean>`${status} = 'draft'`
+      : state === 'scheduled' ? sql<boolean>`${status} = 'published' and ${createtime} > ${at}`
+        : sql<boolean>`${status} = 'published' and ${createtime} <= ${at}`);
+  }
+  return out;
+}
+
+/** The term of a `search=` that is one piece and one index term: answered from its posting list alone. */
+function rankedTerm(plan: Plan): string | undefined {
+  if (!plan.search || plan.keyword !== undefined) return undefined;
+  const { pieces, terms } = plan.search;
+  const [piece] = pieces;
+  return piece !== undefined && pieces.length === 1 && terms.length === 1 && terms[0] === piece && isSingleTerm(piece) ? piece : undefined;
 }
 
 function planOf(filter: BlogFilter): Plan {
@@ -155,12 +247,15 @@ function planOf(filter: BlogFilter): Plan {
     ...(filter.author !== undefined ? { author: filter.author } : {}),
     ...(filter.keyword !== undefined ? { keyword: fold(filter.keyword) } : {}),
     ...(filter.search !== undefined ? { search: parseSearch(filter.search) } : {}),
+    ...(filter.visibleAt !== undefined ? { visibleAt: filter.visibleAt } : {}),
+    ...(filter.status !== undefined ? { status: filter.status } : {}),
   };
 }
 
 /** The same test as the SQL of `conditions`, on one blog in JS: for blogs still queued. */
-function matchesInJs(plan: Plan, row: { title: string; content: string; author: string }): { hits: number } | undefined {
+function matchesInJs(plan: Plan, row: { title: string; content: string; author: string; status: string; createtime: number }): { hits: number } | undefined {
   if (plan.author !== undefined && row.author !== plan.author) return undefined;
+  if (!visibleInJs(plan, row)) return undefined;
   if (plan.keyword !== undefined && !fold(row.title).includes(plan.keyword)) return undefined;
   if (!plan.search) return { hits: 0 };
   const searchTitle = fold(plainText(row.title));
@@ -179,16 +274,19 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
   const indexBlogs = blogIndexer(storageDialect);
   function conditions(plan: Plan): RawBuilder<boolean>[] {
     const out: RawBuilder<boolean>[] = [];
-    if (plan.author !== undefined) out.push(sql<boolean>`${sql.ref('b.author')} = ${plan.author}`);
+    out.push(...blogConditions(dialect, plan));
     if (plan.keyword !== undefined) {
       for (const gram of keywordGrams(plan.keyword)) {
         out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_title_grams where gram = ${gram})`);
       }
-      out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', plan.keyword)})`);
+      // A keyword of one or two code points is its own gram: holding it means containing it.
+      if (!isOwnGram(plan.keyword)) {
+        out.push(sql<boolean>`exists (select 1 from blog_search_docs d where d.blog_id = ${sql.ref('b.id')} and ${contains(dialect, 'd.title_folded', plan.keyword)})`);
+      }
     }
     if (plan.search) {
       for (const term of plan.search.terms) {
-        out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_search_terms where term = ${term})`);
+        out.push(sql<boolean>`${sql.ref('b.id')} in (select blog_id from blog_search_postings where term = ${term})`);
       }
       const { terms } = plan.search;
       // A piece that is one looked-up term needs no exact check: reading every candidate's text is the cost.
@@ -197,6 +295,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
           and (${contains(dialect, 'd.search_title', piece)} or ${contains(dialect, 'd.search_body', piece)}))`);
       }
     }
+    // A queued blog's postings may be stale (the triggers only queue): the fallback scan answers for it.
+    out.push(sql<boolean>`not exists (select 1 from blog_search_pending q where q.blog_id = ${sql.ref('b.id')})`);
     return out;
   }
 
@@ -228,14 +328,14 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       let query = db.selectFrom('blog_search_pending as p')
         .innerJoin('blogs as b', 'b.id', 'p.blog_id')
         // The content only when it is searched: a queue of 100,000 blogs is read at every query.
-        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
+        .select((eb) => ['b.id', 'b.title', 'b.author', 'b.createtime', 'b.status', (plan.search ? sql<string>`${eb.ref('b.content')}` : sql<string>`''`).as('content')])
         .where('p.blog_id', '>', after)
         .orderBy('p.blog_id')
         .limit(scanChunk);
       if (plan.author !== undefined) query = query.where('b.author', '=', plan.author);
       const rows = await query.execute();
       for (const row of rows) {
-        const match = matchesInJs(plan, row);
+        const match = matchesInJs(plan, { ...row, createtime: Number(row.createtime) });
         if (match) found.push({ id: Number(row.id), createtime: Number(row.createtime), hits: match.hits });
       }
       const last = rows.at(-1);
@@ -264,13 +364,70 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       const sorted = [...all.values()].sort((a, b) => (ranked ? b.hits - a.hits : 0) || b.createtime - a.createtime || b.id - a.id);
       return { rows: await rowsByIds(sorted.slice(offset, offset + limit).map((row) => row.id)), total: sorted.length };
     }
+    const term = rankedTerm(plan);
+    // Counters count every indexed blog: usable without an author or status filter, less the hidden few.
+    const byCounter = plan.author === undefined && plan.status === undefined;
+    if (term !== undefined) {
+      const rows = await firstOfPostings(plan, term, limit, offset);
+      const total = offset === 0 && rows.length < limit ? rows.length
+        : byCounter ? await visibleCount(plan, 'term', term) : await countOf(plan);
+      return { rows, total };
+    }
     let query = indexed(plan).select(blogColumns);
     if (ranked) query = query.orderBy(sql`hits`, 'desc').select(hitsOf(plan).as('hits'));
     const rows = await query.orderBy('b.createtime', 'desc').orderBy('b.id', 'desc').limit(limit).offset(offset).execute();
-    // A short first page already says how many there are.
+    // A short first page already says how many there are; a bare short keyword is its gram's counter.
     const total = offset === 0 && rows.length < limit ? rows.length
-      : Number((await indexed(plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      : byCounter && plan.keyword !== undefined && isOwnGram(plan.keyword) && !plan.search
+        ? await visibleCount(plan, 'gram', plan.keyword)
+        : await countOf(plan);
     return { rows: rows.map(({ id, title, content, createtime, author, updatetime, status, format, source }) => ({ id, title, content, createtime, author, updatetime, status, format, source })), total };
+  }
+
+  /**
+   * The visible blogs holding a term or gram, in one statement: its counter (indexed blogs; exact
+   * while the queue is empty) less those `visibleAt` hides — drafts and posts dated ahead of it.
+   * They are few, so subtracting them is cheaper than counting the visible matches.
+   */
+  async function visibleCount(plan: Plan, kind: 'term' | 'gram', value: string): Promise<number> {
+    const counter = kind === 'term'
+      ? sql`coalesce((select n from blog_search_term_counts where term = ${value}), 0)`
+      : sql`coalesce((select n from blog_title_gram_counts where gram = ${value}), 0)`;
+    let hidden = sql``;
+    if (plan.visibleAt !== undefined) {
+      const holds = kind === 'term'
+        ? sql`exists (select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id)`
+        : sql`exists (select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id)`;
+      // Each count has one selective indexed condition: createtime ahead (blogs_createtime_id), or a
+      // draft (the partial index blogs_drafts_author of 005; MariaDB has none and scans the drafts' status).
+      const drafts = sql`b.status = 'draft'`;
+      hidden = sql`- (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${holds})
+        - (select count(*) from blogs b where ${drafts} and ${holds})
+        + (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${drafts} and ${holds})`;
+    }
+    const { rows } = await sql<{ n: number }>`select ${counter} ${hidden} as n`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async function countOf(plan: Plan): Promise<number> {
+    return Number((await indexed(plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+
+  /**
+   * A one-term `search=`: the term's posting list is in result order (title hits, then newest), so
+   * the page is the next `limit` postings that pass the filters. The join order is fixed (SQLite's
+   * CROSS JOIN, MySQL's STRAIGHT_JOIN): driven from the author's blogs, a page would sort them all.
+   */
+  async function firstOfPostings(plan: Plan, term: string, limit: number, offset: number): Promise<BlogRow[]> {
+    const join = dialect === 'sqlite' ? sql`cross join` : dialect === 'mysql' ? sql`straight_join` : sql`join`;
+    const filters = blogConditions(dialect, plan).map((condition) => sql`and ${condition}`);
+    const { rows } = await sql<BlogRow>`select b.id, b.title, b.content, b.createtime, b.author, b.updatetime, b.status, b.format, b.source
+      from blog_search_postings p ${join} blogs b on b.id = p.blog_id
+      where p.term = ${term} ${sql.join(filters, sql` `)}
+        and not exists (select 1 from blog_search_pending q where q.blog_id = p.blog_id)
+      order by p.in_title desc, p.createtime desc, p.blog_id desc
+      limit ${limit} offset ${offset}`.execute(db);
+    return rows;
   }
 
   let running: Promise<void> | undefined;
@@ -281,7 +438,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     return Number(row.n);
   }
 
-  async function buildPending(progress?: SearchProgress): Promise<number> {
+  async function buildPending(progress?: SearchProgress, options: BuildOptions = {}): Promise<number> {
+    const size = options.batchSize ?? batchSize;
     const total = await pendingCount();
     let done = 0;
     progress?.(done, total);
@@ -290,7 +448,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       let claimed: number;
       try {
         claimed = await db.transaction().execute(async (trx) => {
-          const ids = await claimPending(trx, dialect, batchSize);
+          const ids = await claimPending(trx, dialect, size);
           await indexBlogs(trx, ids);
           return ids.length;
         });
@@ -318,7 +476,9 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       // Entries may not match their blogs (a restored or copied file): none is trusted until rebuilt.
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('blog_title_grams').execute();
-        await trx.deleteFrom('blog_search_terms').execute();
+        await trx.deleteFrom('blog_search_postings').execute();
+        await trx.deleteFrom('blog_search_term_counts').execute();
+        await trx.deleteFrom('blog_title_gram_counts').execute();
         await trx.deleteFrom('blog_search_docs').execute();
         await trx.deleteFrom('blog_search_pending').execute();
         await trx.insertInto('blog_search_pending').columns(['blog_id']).expression(trx.selectFrom('blogs').select('id')).execute();

@@ -139,5 +139,35 @@ for (const storage of storages) {
       assert.ok(server);
       assert.equal(await server.app.storage.search.pendingCount(), 0);
     });
+
+    it('finds drafts and scheduled posts only in the author\'s own search, and counts only public posts', async () => {
+      const write = async (title: string, extra: Record<string, unknown>) => (assertEnvelope(await zhangsan.post('/api/blog/new', { title, content: '<p>海上见到鲸鱼。</p>', ...extra }), 200, 0).data as { id: number }).id;
+      const older = await write('鲸鱼 一', {});
+      const newer = await write('鲸鱼 二', {});
+      const draft = await write('鲸鱼 草稿', { status: 'draft' });
+      const scheduled = await write('鲸鱼 预告', { publishtime: Date.now() + 86_400_000 });
+      // Page size 1: the totals come from the counters, less the hidden posts, not from a short page.
+      const first = await search('鲸鱼', '&pageSize=1');
+      assert.deepEqual(first.hits.map((hit) => hit.id), [newer]);
+      assert.equal(first.reply.headers.get('x-total-count'), '2');
+      assert.deepEqual(await found('鲸鱼'), [newer, older]);
+      assert.deepEqual(await found('"海上见到"'), [newer, older]);
+      assert.ok(server);
+      const keyword = await new Client(server.url).get(`/api/blog/list?keyword=${encodeURIComponent('鲸鱼')}&pageSize=1`);
+      assert.deepEqual((assertEnvelope(keyword, 200, 0).data as Hit[]).map((hit) => hit.id), [newer]);
+      assert.equal(keyword.headers.get('x-total-count'), '2');
+      const own = await zhangsan.get(`/api/blog/list?isadmin=1&search=${encodeURIComponent('鲸鱼')}&pageSize=1`);
+      assert.deepEqual((assertEnvelope(own, 200, 0).data as Hit[]).map((hit) => hit.id), [scheduled]);
+      assert.equal(own.headers.get('x-total-count'), '4');
+      const ownAll = assertEnvelope(await zhangsan.get(`/api/blog/list?isadmin=1&search=${encodeURIComponent('鲸鱼')}`), 200, 0).data as Hit[];
+      assert.deepEqual(ownAll.map((hit) => hit.id), [scheduled, draft, newer, older]);
+      const drafts = assertEnvelope(await zhangsan.get(`/api/blog/list?isadmin=1&status=draft&search=${encodeURIComponent('鲸鱼')}`), 200, 0).data as Hit[];
+      assert.deepEqual(drafts.map((hit) => hit.id), [draft]);
+      // Published: found at once, by everyone.
+      assertEnvelope(await zhangsan.post(`/api/blog/update?id=${draft}`, { title: '鲸鱼 草稿', content: '<p>海上见到鲸鱼。</p>', status: 'published' }), 200, 0);
+      assert.deepEqual(await found('鲸鱼'), [draft, newer, older]);
+      for (const id of [older, newer, draft, scheduled]) assertEnvelope(await zhangsan.post(`/api/blog/del?id=${id}`), 200, 0);
+      assert.deepEqual(assertEnvelope(await zhangsan.get(`/api/blog/list?isadmin=1&search=${encodeURIComponent('鲸鱼')}`), 200, 0).data, []);
+    });
   });
 }
