@@ -86,7 +86,7 @@ describe('MariaDB storage', { skip: skipUnless(['mariadb'], 'the MariaDB storage
 
   it('creates utf8mb4 tables with binary collation in a latin1 database', async () => {
     const tables = await withMariadb(async (connection) => (await connection.query('select table_name as name, table_collation as collation from information_schema.tables where table_schema = database() order by table_name'))[0] as { name: string; collation: string }[], database().name);
-    assert.deepEqual(tables.map((table) => table.name).sort(), ['blog_counts', 'blog_revisions', 'blog_search_docs', 'blog_search_pending', 'blog_search_terms', 'blog_server_migrations', 'blog_server_migrations_lock', 'blog_title_grams', 'blog_total', 'blogs', 'users']);
+    assert.deepEqual(tables.map((table) => table.name).sort(), ['blog_counts', 'blog_revisions', 'blog_search_docs', 'blog_search_pending', 'blog_search_postings', 'blog_search_term_counts', 'blog_server_migrations', 'blog_server_migrations_lock', 'blog_title_gram_counts', 'blog_title_grams', 'blog_total', 'blogs', 'users']);
     for (const table of tables) assert.equal(table.collation, 'utf8mb4_bin', table.name);
   });
 
