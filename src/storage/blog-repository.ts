@@ -121,12 +121,13 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     const { author, visibleAt, status } = filter;
     if (status?.state === 'draft' || status?.state === 'scheduled') return countWhere(filter);
     const at = visibleAt ?? (status?.state === 'published' ? status.at : undefined);
+    // Both statements at once: on a network database two pooled connections answer them together.
     if (at !== undefined) {
-      const ahead = await countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'scheduled', at } });
-      return (await publishedCount(author)) - ahead;
+      const [published, ahead] = await Promise.all([publishedCount(author), countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'scheduled', at } })]);
+      return published - ahead;
     }
-    const drafts = await countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'draft', at: 0 } });
-    return (await publishedCount(author)) + drafts;
+    const [published, drafts] = await Promise.all([publishedCount(author), countWhere({ ...(author === undefined ? {} : { author }), status: { state: 'draft', at: 0 } })]);
+    return published + drafts;
   }
 
   /**
