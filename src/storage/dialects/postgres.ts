@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import {
+  type CompiledQuery,
   Kysely,
   PostgresDialect,
   type PostgresCursor,
@@ -18,6 +19,9 @@ import { DatabaseUnavailableError, hasDeadline, networkSettings, storageError, t
 
 const int8 = 20;
 
+/** The SQL of the queries `prepare` was given, and the statement name each runs under. */
+type NamedStatements = Map<string, string>;
+
 /** int8 as a number; every other type as pg parses it by default. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === int8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format ?? 'text'))) as typeof pg.types.getTypeParser,
@@ -27,11 +31,13 @@ const types = {
 class GuardedClient implements PostgresPoolClient {
   readonly #raw: pg.PoolClient;
   readonly #settings: NetworkSettings;
+  readonly #named: NamedStatements;
   #broken = false;
 
-  constructor(raw: pg.PoolClient, settings: NetworkSettings) {
+  constructor(raw: pg.PoolClient, settings: NetworkSettings, named: NamedStatements) {
     this.#raw = raw;
     this.#settings = settings;
+    this.#named = named;
     // pg emits a checked-out client's socket errors as events (and exits the process without a
     // listener) besides failing its query; the query's rejection is what reports it.
     raw.on('error', () => {
@@ -48,7 +54,11 @@ class GuardedClient implements PostgresPoolClient {
 
   async #query<R>(statement: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
     const { displayUrl, queryTimeoutMs } = this.#settings;
-    const running = this.#raw.query(statement, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
+    // A named statement is parsed and planned once per connection, then only bound and run.
+    const name = this.#named.get(statement);
+    const running = (name === undefined
+      ? this.#raw.query(statement, [...parameters])
+      : this.#raw.query({ name, text: statement, values: [...parameters] })) as unknown as Promise<PostgresQueryResult<R>>;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       if (!hasDeadline(statement)) return;
@@ -77,11 +87,13 @@ class GuardedClient implements PostgresPoolClient {
 class GuardedPool implements PostgresPool {
   readonly #pool: pg.Pool;
   readonly #settings: NetworkSettings;
+  readonly #named: NamedStatements;
   readonly #clients = new WeakMap<pg.PoolClient, GuardedClient>();
 
-  constructor(pool: pg.Pool, settings: NetworkSettings) {
+  constructor(pool: pg.Pool, settings: NetworkSettings, named: NamedStatements) {
     this.#pool = pool;
     this.#settings = settings;
+    this.#named = named;
   }
 
   async connect(): Promise<PostgresPoolClient> {
@@ -94,7 +106,7 @@ class GuardedPool implements PostgresPool {
     // One wrapper per client, so that Kysely recognises a connection it has seen before.
     let client = this.#clients.get(raw);
     if (!client) {
-      client = new GuardedClient(raw, this.#settings);
+      client = new GuardedClient(raw, this.#settings, this.#named);
       this.#clients.set(raw, client);
     }
     return client;
@@ -109,6 +121,8 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
   const settings = networkSettings(url);
   if (settings.url.pathname.length <= 1) throw new Error(`DATABASE_URL: name the database, as in postgres://user:password@host:5432/blog (got ${settings.displayUrl})`);
 
+  const named: NamedStatements = new Map();
+  let opened: Kysely<Database> | undefined;
   return {
     name: 'postgres',
     displayUrl: settings.displayUrl,
@@ -125,7 +139,16 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
       // An idle client whose connection dies is reported here; without a listener the process would exit.
       // pg has already removed it from the pool, and the next request reports the outage itself.
       pool.on('error', () => {});
-      return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, settings) }) });
+      opened = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, settings, named) }) });
+      return opened;
+    },
+
+    prepare<R>(query: CompiledQuery<R>) {
+      if (!named.has(query.sql)) named.set(query.sql, `blog_server_${named.size + 1}`);
+      return async (parameters: readonly unknown[]) => {
+        if (!opened) throw new Error('postgres dialect: a prepared query ran before createDatabase()');
+        return (await opened.executeQuery<R>({ ...query, parameters })).rows;
+      };
     },
 
 
