@@ -6,7 +6,7 @@
  * itself with `lower()`. The migrations (`../migrations/`) state the character set in their own SQL;
  * MySQL DDL is not transactional, so each of their steps checks before it acts.
  */
-import { createPool, type Pool, type PoolConnection, type QueryError, type QueryResult } from 'mysql2';
+import { createPool, type ExecuteValues, type Pool, type PoolConnection, type QueryError, type QueryResult } from 'mysql2';
 import {
   CompiledQuery,
   CreateTableNode,
@@ -60,6 +60,15 @@ class GuardedConnection implements MysqlPoolConnection {
   query(sqlText: string, parameters: unknown[], callback: (error: unknown, result: MysqlQueryResult) => void): void;
   query(sqlText: string, parameters: unknown[], callback?: (error: unknown, result: MysqlQueryResult) => void): { stream: <T>(options: MysqlStreamOptions) => MysqlStream<T> } | void {
     if (callback === undefined) throw new Error('blog-server does not stream query results');
+    this.#run('query', sqlText, parameters, callback);
+  }
+
+  /** As `query`, as a statement mysql2 prepares once per connection and runs with binary rows. */
+  execute(sqlText: string, parameters: unknown[], callback: (error: unknown, result: MysqlQueryResult) => void): void {
+    this.#run('execute', sqlText, parameters, callback);
+  }
+
+  #run(method: 'query' | 'execute', sqlText: string, parameters: unknown[], callback: (error: unknown, result: MysqlQueryResult) => void): void {
     const { displayUrl, queryTimeoutMs } = this.#settings;
     let settled = false;
     // A hung server never answers and never closes: destroy the connection so the pool opens a new one.
@@ -71,14 +80,17 @@ class GuardedConnection implements MysqlPoolConnection {
           callback(new DatabaseUnavailableError(displayUrl, new Error(`no answer within ${queryTimeoutMs} ms`)), []);
         }, queryTimeoutMs)
       : undefined;
-    this.#raw.query(sqlText, parameters, (error: QueryError | null, result: QueryResult) => {
+    const answered = (error: QueryError | null, result: QueryResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (error) callback(storageError(displayUrl, error), []);
       // Kysely reads the same two shapes mysql2 gives: an OK packet or rows.
       else callback(null, result as MysqlQueryResult);
-    });
+    };
+    if (method === 'query') this.#raw.query(sqlText, parameters, answered);
+    // MySQL 8 refuses a number for `LIMIT ?` in a prepared statement; as text every server takes it.
+    else this.#raw.execute(sqlText, parameters.map((value) => (typeof value === 'number' ? String(value) : value)) as ExecuteValues[], answered);
   }
 
   release(): void {
@@ -87,7 +99,11 @@ class GuardedConnection implements MysqlPoolConnection {
 }
 
 /** The mysql2 pool as Kysely sees it, with a deadline on getting a connection. */
-function guardedPool(pool: Pool, settings: NetworkSettings): MysqlPool {
+interface GuardedPool extends MysqlPool {
+  getConnection(callback: (error: unknown, connection: GuardedConnection) => void): void;
+}
+
+function guardedPool(pool: Pool, settings: NetworkSettings): GuardedPool {
   const connections = new WeakMap<PoolConnection, GuardedConnection>();
   return {
     getConnection(callback) {
@@ -95,7 +111,7 @@ function guardedPool(pool: Pool, settings: NetworkSettings): MysqlPool {
       // mysql2 queues requests for a free connection without a limit in time.
       const timer = setTimeout(() => {
         settled = true;
-        callback(new DatabaseUnavailableError(settings.displayUrl, new Error(`no connection within ${settings.connectTimeoutMs} ms`)), undefined as unknown as MysqlPoolConnection);
+        callback(new DatabaseUnavailableError(settings.displayUrl, new Error(`no connection within ${settings.connectTimeoutMs} ms`)), undefined as unknown as GuardedConnection);
       }, settings.connectTimeoutMs);
       pool.getConnection((error, raw) => {
         if (settled) {
@@ -105,7 +121,7 @@ function guardedPool(pool: Pool, settings: NetworkSettings): MysqlPool {
         settled = true;
         clearTimeout(timer);
         if (error) {
-          callback(storageError(settings.displayUrl, error), undefined as unknown as MysqlPoolConnection);
+          callback(storageError(settings.displayUrl, error), undefined as unknown as GuardedConnection);
           return;
         }
         // One wrapper per connection, so that Kysely recognises a connection it has seen before.
@@ -133,6 +149,7 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
   const unknown = [...parsed.searchParams.keys()];
   if (unknown.length > 0) throw new Error(`DATABASE_URL: unknown parameter ${unknown.join(', ')} in ${settings.displayUrl} (known: connectTimeout, queryTimeout, ssl)`);
 
+  let opened: GuardedPool | undefined;
   return {
     name: 'mysql',
     displayUrl: settings.displayUrl,
@@ -153,9 +170,10 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
         supportBigNumbers: false,
         ...(ssl === 'true' ? { ssl: { rejectUnauthorized: true } } : {}),
       });
+      opened = guardedPool(pool, settings);
       return new Kysely<Database>({
         dialect: new MysqlDialect({
-          pool: guardedPool(pool, settings),
+          pool: opened,
           // mysql2 escapes values with backslashes; under NO_BACKSLASH_ESCAPES that would let a quote through.
           onCreateConnection: async (connection) => {
             await connection.executeQuery(CompiledQuery.raw("set session sql_mode = trim(both ',' from replace(concat(',', @@session.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))"));
@@ -165,6 +183,23 @@ export function mysqlDialect(url: string, options: StorageOptions): StorageDiale
       });
     },
 
+    /**
+     * Runs on a pooled connection of its own, never inside a transaction: for the reads that need
+     * none. mysql2's `execute` keeps the statement prepared on each connection; Kysely sends text.
+     */
+    prepare<R>(query: CompiledQuery<R>) {
+      return (parameters: readonly unknown[]) => new Promise<R[]>((resolve, reject) => {
+        if (!opened) throw new Error('mysql dialect: a prepared query ran before createDatabase()');
+        opened.getConnection((connectError, connection) => {
+          if (connectError) return reject(connectError);
+          connection.execute(query.sql, [...parameters], (error, result) => {
+            connection.release();
+            if (error) reject(error);
+            else resolve(result as R[]);
+          });
+        });
+      });
+    },
 
     async insertId(db: BlogDatabase, table, values) {
       // MariaDB has no RETURNING through Kysely's MySQL dialect: mysql2 reports the new id.
