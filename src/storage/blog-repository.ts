@@ -1,12 +1,17 @@
 /** Blog queries, one function each, parameterized through Kysely; the hot reads compiled once. */
 import { sql, type CompiledQuery, type SelectQueryBuilder, type Transaction } from 'kysely';
-import type { Blog, BlogFilter, BlogPage, BlogRepository, PostText, Revision, RevisionPolicy } from '../core/ports.ts';
+import type { Blog, BlogFilter, BlogFormat, BlogPage, BlogRepository, PostText, Revision, RevisionPolicy } from '../core/ports.ts';
 import type { BlogDatabase, BlogRevisionRow, BlogRow, Database } from './database.ts';
 import { writeTransaction } from './conflict-retry.ts';
 import type { StorageDialect } from './dialects/dialect.ts';
 import type { Matches } from './search-index.ts';
 
 const blogColumns = ['id', 'title', 'content', 'createtime', 'author', 'updatetime', 'status', 'format', 'source'] as const;
+
+/** A stored format as the API names it: anything but Markdown is HTML. */
+function formatOf(stored: string): BlogFormat {
+  return stored === 'markdown' ? 'markdown' : 'html';
+}
 
 /** The one mapping from a row to the API's blog: drivers may return int8 as string or bigint. */
 export function toBlog(row: BlogRow): Blog {
@@ -21,7 +26,7 @@ export function toBlog(row: BlogRow): Blog {
     updatetime: row.updatetime === null ? null : Number(row.updatetime),
     status,
     publishtime: status === 'published' ? createtime : null,
-    format: row.format === 'markdown' ? 'markdown' : 'html',
+    format: formatOf(row.format),
     source: row.source,
   };
 }
@@ -41,7 +46,7 @@ function toRevision(row: BlogRevisionRow): Revision {
     title: row.title,
     content: row.content,
     source: row.source,
-    format: row.format === 'markdown' ? 'markdown' : 'html',
+    format: formatOf(row.format),
     kind: row.kind,
   };
 }
@@ -71,7 +76,7 @@ function where<Q extends SelectQueryBuilder<Database, 'blogs', object>>(query: Q
 type Run<R> = (parameters: readonly unknown[]) => Promise<R[]>;
 
 export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, indexBlogs }: SearchPart): BlogRepository {
-  // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
+  /** A query compiled once, run by the dialect's fastest path with each request's values. */
   function prepared<R>(query: CompiledQuery<R>): Run<R> {
     return dialect.prepare?.(query) ?? (async (parameters) => (await db.executeQuery<R>({ ...query, parameters })).rows);
   }
@@ -148,6 +153,11 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     return row && row.author === author ? row : undefined;
   }
 
+  async function owns(id: number, author: string): Promise<boolean> {
+    const [row] = await selectById([id]);
+    return row !== undefined && row.author === author;
+  }
+
   async function keepRevision(trx: Transaction<Database>, blogId: number, author: string, text: PostText, kind: Revision['kind'], policy: RevisionPolicy): Promise<number> {
     const revision = await dialect.insertId(trx, 'blog_revisions', {
       blog_id: blogId, author, title: text.title, content: text.content, source: text.source, format: text.format, kind, createtime: policy.time,
@@ -220,15 +230,13 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     async revisionsOwn(id, author) {
-      const blog = await this.findById(id);
-      if (!blog || blog.author !== author) return undefined;
+      if (!(await owns(id, author))) return undefined;
       const rows = await db.selectFrom('blog_revisions').select(summaryColumns).where('blog_id', '=', id).orderBy('id', 'desc').execute();
-      return rows.map((row) => ({ revision: Number(row.id), time: Number(row.createtime), title: row.title, kind: row.kind, format: row.format === 'markdown' ? 'markdown' : 'html' }));
+      return rows.map((row) => ({ revision: Number(row.id), time: Number(row.createtime), title: row.title, kind: row.kind, format: formatOf(row.format) }));
     },
 
     async revisionOwn(id, author, revision) {
-      const blog = await this.findById(id);
-      if (!blog || blog.author !== author) return { own: false };
+      if (!(await owns(id, author))) return { own: false };
       const row = await db.selectFrom('blog_revisions').select(revisionColumns).where('id', '=', revision).where('blog_id', '=', id).executeTakeFirst();
       return { own: true, revision: row && toRevision(row) };
     },
