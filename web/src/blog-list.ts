@@ -3,8 +3,8 @@
 import { callApi, parseBlogList } from './api.ts';
 import type { Blog, Excerpt } from './api.ts';
 import { el, positiveInt, showMessage } from './dom.ts';
-import { formatDate, isoDate } from './format.ts';
-import { localDateTime, postState, STATE_LABELS } from './post-status.ts';
+import { formatDate, isoDate, localDateTime } from './format.ts';
+import { postState, STATE_LABELS } from './post-status.ts';
 import type { PostState } from './post-status.ts';
 import { plainText } from './sanitize.ts';
 

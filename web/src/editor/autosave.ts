@@ -2,7 +2,7 @@
 // (at most one request in flight), so a closed tab, a crash or a lost connection loses at most those
 // seconds. The indicator says what happened, in a polite live region.
 import { showMessage } from '../dom.ts';
-import { clockTime } from '../post-status.ts';
+import { clockTime } from '../format.ts';
 
 export const AUTOSAVE_INTERVAL_MS = 3000;
 

@@ -5,15 +5,11 @@ import { callApi, ignoreData, parseRevision, parseRevisions } from '../api.ts';
 import type { Blog, Revision, RevisionSummary } from '../api.ts';
 import { confirmedCall } from '../confirmed-call.ts';
 import { byId, el, showMessage } from '../dom.ts';
-import { clockTime, localDateTime } from '../post-status.ts';
+import { localDateTimeSeconds } from '../format.ts';
 import { renderContent } from '../sanitize.ts';
 
 const KIND_LABELS: Record<RevisionSummary['kind'], string> = { save: '保存', autosave: '自动保存', restore: '恢复' };
 
-/** 2026-12-01 14:05:09, local. */
-function revisionTime(milliseconds: number): string {
-  return `${localDateTime(milliseconds).slice(0, 10)} ${clockTime(milliseconds)}`;
-}
 
 export async function fetchRevision(id: number, revision: number) {
   return callApi(`/api/blog/revision?id=${id}&revision=${revision}`, parseRevision);
@@ -53,7 +49,7 @@ export function wireRevisions(options: RevisionsOptions): RevisionsPanel {
       return;
     }
     shown = result.data;
-    byId('revision-view-heading', HTMLElement).textContent = `${revisionTime(shown.time)} 的版本（${KIND_LABELS[shown.kind]}）`;
+    byId('revision-view-heading', HTMLElement).textContent = `${localDateTimeSeconds(shown.time)} 的版本（${KIND_LABELS[shown.kind]}）`;
     byId('revision-view-title', HTMLElement).textContent = shown.title;
     const content = byId('revision-view-content', HTMLElement);
     content.classList.toggle('markdown', shown.format === 'markdown');
@@ -69,11 +65,11 @@ export function wireRevisions(options: RevisionsOptions): RevisionsPanel {
       const button = el('button', {
         className: 'button',
         text: '查看',
-        attrs: { type: 'button', 'aria-label': `查看 ${revisionTime(revision.time)} 的版本` },
+        attrs: { type: 'button', 'aria-label': `查看 ${localDateTimeSeconds(revision.time)} 的版本` },
       });
       button.addEventListener('click', () => void show(revision, button));
       return el('li', { attrs: { 'data-revision': String(revision.revision) } }, [
-        el('time', { text: revisionTime(revision.time), attrs: { datetime: new Date(revision.time).toISOString() } }),
+        el('time', { text: localDateTimeSeconds(revision.time), attrs: { datetime: new Date(revision.time).toISOString() } }),
         el('span', { className: 'badge', text: KIND_LABELS[revision.kind], attrs: { 'data-kind': revision.kind } }),
         el('span', { className: 'revision-title', text: revision.title }),
         button,
@@ -101,7 +97,7 @@ export function wireRevisions(options: RevisionsOptions): RevisionsPanel {
   });
   restoreButton.addEventListener('click', () => {
     if (!shown) return;
-    byId('restore-when', HTMLElement).textContent = revisionTime(shown.time);
+    byId('restore-when', HTMLElement).textContent = localDateTimeSeconds(shown.time);
     showMessage(dialogError, '');
     dialog.showModal();
     byId('restore-cancel', HTMLButtonElement).focus();
@@ -135,5 +131,5 @@ export function pendingAutosave(blog: Blog, revisions: readonly RevisionSummary[
 }
 
 export function describeRevisionTime(milliseconds: number): string {
-  return revisionTime(milliseconds);
+  return localDateTimeSeconds(milliseconds);
 }

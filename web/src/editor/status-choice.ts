@@ -2,7 +2,8 @@
 // optional status/publishtime fields of new and update, sending nothing when the post keeps its status.
 import type { Blog } from '../api.ts';
 import { byId } from '../dom.ts';
-import { fromDateTimeLocal, postState, toDateTimeLocal } from '../post-status.ts';
+import { fromDateTimeLocal, toDateTimeLocal } from '../format.ts';
+import { postState } from '../post-status.ts';
 import type { PostState } from '../post-status.ts';
 
 export type StatusOption = 'draft' | 'now' | 'schedule';

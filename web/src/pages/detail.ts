@@ -2,7 +2,8 @@
 import { callApi, parseBlog } from '../api.ts';
 import { blogMeta } from '../blog-list.ts';
 import { byId, el, positiveInt, showMessage } from '../dom.ts';
-import { localDateTime, postState } from '../post-status.ts';
+import { localDateTime } from '../format.ts';
+import { postState } from '../post-status.ts';
 import { renderContent } from '../sanitize.ts';
 import { currentUser } from '../session.ts';
 
