@@ -99,6 +99,11 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     };
   }
 
+  /** A write unit committed on its own: grouped by the dialect where it can, else retried on deadlock. */
+  function write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return dialect.writeUnit ? dialect.writeUnit(work) : writeTransaction(db, work);
+  }
+
   // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
   const selectById = prepared(db.selectFrom('blogs').select(blogColumns).where('id', '=', 0).compile());
   const selectPage = byShape((kept) => where(db.selectFrom('blogs').select(blogColumns), kept)
@@ -188,7 +193,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
 
     // The search entry is written (or dropped) in the blog's own transaction.
     insert(blog) {
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', { ...blog });
         await indexBlogs(trx, [id]);
         return id;
@@ -196,7 +201,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     insertAutosaved(blog, policy) {
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', { ...blog });
         await indexBlogs(trx, [id]);
         const text = { title: blog.title, content: blog.content, format: blog.format ?? 'html', source: blog.source ?? null };
@@ -206,7 +211,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     updateOwn(id, author, change, policy) {
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const row = await ownRow(trx, id, author);
         if (!row) return false;
         const current = toBlog(row);
@@ -220,7 +225,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
 
     async deleteOwn(id, author) {
       // The delete's trigger queues the blog; its postings go in the same transaction.
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const result = await trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
         if (result.numDeletedRows === 0n) return false;
         await trx.deleteFrom('blog_revisions').where('blog_id', '=', id).execute();
@@ -242,7 +247,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     restoreOwn(id, author, revision, policy) {
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const row = await ownRow(trx, id, author);
         if (!row) return 'not-own' as const;
         const kept = await trx.selectFrom('blog_revisions').select(revisionColumns).where('id', '=', revision).where('blog_id', '=', id).executeTakeFirst();
@@ -256,7 +261,7 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     },
 
     autosaveOwn(id, author, text, policy) {
-      return writeTransaction(db, async (trx) => {
+      return write(async (trx) => {
         const row = await ownRow(trx, id, author);
         if (!row) return undefined;
         // One pending autosave: those newer than the last kept save or restore are replaced.

@@ -3,23 +3,13 @@
  * when two writers of the blogs and their search entries deadlock, and PostgreSQL does the same
  * (40P01); both roll the victim's whole transaction back and say "try restarting transaction". The
  * write is run again, a few times, rather than answered 500: nothing of the broken-off attempt stays.
- * On a database whose dialect groups write units into shared commits (SQLite, whose one writer has
- * nothing to deadlock with: src/storage/dialects/sqlite-group-commit.ts), the unit goes there instead.
+ * A dialect that groups write units into shared commits (SQLite, whose one writer has nothing to
+ * deadlock with: src/storage/dialects/sqlite-group-commit.ts) runs them itself (`StorageDialect.writeUnit`).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.ts';
 
 const attempts = 5;
-
-/** Runs a write unit in a transaction and resolves its result once committed. */
-export type WriteUnitRunner = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
-
-const groupCommits = new WeakMap<Kysely<Database>, WriteUnitRunner>();
-
-/** Called by a dialect as it creates `db`: every writeTransaction on `db` runs through `run`. */
-export function groupWriteUnits(db: Kysely<Database>, run: WriteUnitRunner): void {
-  groupCommits.set(db, run);
-}
 
 /** MariaDB/MySQL ER_LOCK_DEADLOCK; PostgreSQL deadlock_detected and serialization_failure. */
 function isConflict(error: unknown): boolean {
@@ -29,8 +19,6 @@ function isConflict(error: unknown): boolean {
 }
 
 export async function writeTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const grouped = groupCommits.get(db);
-  if (grouped) return grouped(work);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await db.transaction().execute(work);

@@ -1,5 +1,5 @@
 /** What differs between SQLite, MySQL/MariaDB and PostgreSQL, behind one small interface. */
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
@@ -30,4 +30,10 @@ export interface StorageDialect {
    * is for reads that need none.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
+  /**
+   * Runs a write unit in a transaction of its own and resolves once it is committed. Where absent,
+   * `writeTransaction` (../conflict-retry.ts) runs it, again after a deadlock. SQLite groups the units
+   * of one event-loop turn into one commit (./sqlite-group-commit.ts). Only after `createDatabase()`.
+   */
+  writeUnit?<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }

@@ -2,8 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type DialectAdapter, type Driver, type MigrationLockOptions, type SqliteDialectConfig } from 'kysely';
-import { groupWriteUnits } from '../conflict-retry.ts';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type DialectAdapter, type Driver, type MigrationLockOptions, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { BlogDatabase, Database } from '../database.ts';
 import type { StorageDialect, StorageOptions } from './dialect.ts';
 import { groupCommitInserts, groupCommitUnits } from './sqlite-group-commit.ts';
@@ -74,6 +73,7 @@ class ProcessSafeSqliteDialect extends SqliteDialect {
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
   let opened: SqliteDatabase.Database | undefined;
   let insert: ((query: CompiledQuery) => Promise<number>) | undefined;
+  let units: (<T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>) | undefined;
   return {
     name: 'sqlite',
     displayUrl: path,
@@ -87,8 +87,13 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       opened = withStatementCache(database);
       insert = groupCommitInserts(opened);
       const db = new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
-      groupWriteUnits(db, groupCommitUnits(db));
+      units = groupCommitUnits(db);
       return db;
+    },
+
+    writeUnit<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+      if (!units) throw new Error('sqlite dialect: a write ran before createDatabase()');
+      return units(work);
     },
 
     prepare<R>(query: CompiledQuery<R>) {
