@@ -35,8 +35,8 @@ export function toBlog(row: BlogRow): Blog {
 export interface SearchPart {
   /** Answers the filters the index serves (`keyword`, `search`). */
   matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches>;
-  /** Writes the entries of these blogs inside the writing transaction. */
-  indexBlogs(trx: Transaction<Database>, ids: readonly number[]): Promise<void>;
+  /** A write committed: the blogs its triggers queued get their entries soon after. */
+  written(): void;
 }
 
 function toRevision(row: BlogRevisionRow): Revision {
@@ -75,7 +75,7 @@ function where<Q extends SelectQueryBuilder<Database, 'blogs', object>>(query: Q
 
 type Run<R> = (parameters: readonly unknown[]) => Promise<R[]>;
 
-export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, indexBlogs }: SearchPart): BlogRepository {
+export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matches, written }: SearchPart): BlogRepository {
   /** A query compiled once, run by the dialect's fastest path with each request's values. */
   function prepared<R>(query: CompiledQuery<R>): Run<R> {
     return dialect.prepare?.(query) ?? (async (parameters) => (await db.executeQuery<R>({ ...query, parameters })).rows);
@@ -99,9 +99,15 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     };
   }
 
-  /** A write unit committed on its own: grouped by the dialect where it can, else retried on deadlock. */
-  function write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return dialect.writeUnit ? dialect.writeUnit(work) : writeTransaction(db, work);
+  /**
+   * A write unit committed on its own: grouped by the dialect where it can, else retried on deadlock.
+   * The blog triggers queue the blogs it touches for the search index, in the same transaction;
+   * their entries are built after the commit (src/storage/search-index.ts).
+   */
+  async function write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const result = await (dialect.writeUnit ? dialect.writeUnit(work) : writeTransaction(db, work));
+    written();
+    return result;
   }
 
   // The detail read is the hottest query: compiled once, run by the dialect's fastest path.
@@ -191,19 +197,13 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
       return row && toBlog(row);
     },
 
-    // The search entry is written (or dropped) in the blog's own transaction.
     insert(blog) {
-      return write(async (trx) => {
-        const id = await dialect.insertId(trx, 'blogs', { ...blog });
-        await indexBlogs(trx, [id]);
-        return id;
-      });
+      return write((trx) => dialect.insertId(trx, 'blogs', { ...blog }));
     },
 
     insertAutosaved(blog, policy) {
       return write(async (trx) => {
         const id = await dialect.insertId(trx, 'blogs', { ...blog });
-        await indexBlogs(trx, [id]);
         const text = { title: blog.title, content: blog.content, format: blog.format ?? 'html', source: blog.source ?? null };
         const revision = await keepRevision(trx, id, blog.author, text, 'autosave', policy);
         return { id, revision };
@@ -218,18 +218,16 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
         await keepRevision(trx, id, author, current, 'save', policy);
         const { title, content, format, source, status, createtime, updatetime } = change(current);
         await trx.updateTable('blogs').set({ title, content, format, source, status, createtime, updatetime }).where('id', '=', id).execute();
-        await indexBlogs(trx, [id]);
         return true;
       });
     },
 
     async deleteOwn(id, author) {
-      // The delete's trigger queues the blog; its postings go in the same transaction.
+      // The delete's trigger queues the blog: the build drops its entry.
       return write(async (trx) => {
         const result = await trx.deleteFrom('blogs').where('id', '=', id).where('author', '=', author).executeTakeFirst();
         if (result.numDeletedRows === 0n) return false;
         await trx.deleteFrom('blog_revisions').where('blog_id', '=', id).execute();
-        await indexBlogs(trx, [id]);
         return true;
       });
     },
@@ -255,7 +253,6 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
         const { title, content, source, format } = toRevision(kept);
         await keepRevision(trx, id, author, toBlog(row), 'restore', policy);
         await trx.updateTable('blogs').set({ title, content, source, format, updatetime: policy.time }).where('id', '=', id).execute();
-        await indexBlogs(trx, [id]);
         return 'restored' as const;
       });
     },

@@ -1,15 +1,19 @@
 /**
  * The search index behind `keyword=` and `search=` (docs/search.md): entries the application
- * computes (src/core/search-text.ts), written in the same transaction as the blog, built for old
- * blogs in batches, and queries that look up grams or terms first and then check the candidates
- * exactly. While blogs are still queued (a build in progress, or rows another program wrote), the
- * queued ones are scanned and checked in JS, so answers stay right, only slower.
+ * computes (src/core/search-text.ts), and queries that look up grams or terms first and then check
+ * the candidates exactly. A write only queues its blog (the triggers, in the write's own
+ * transaction); the entries are built right after the answer, in batches — a blog's terms are a few
+ * hundred rows at random places in large B-trees, and many blogs in one transaction share the pages
+ * they dirty (a create costs a tenth of writing its entry inline, the entries about half). While
+ * blogs are queued (just written, an old database, rows another program wrote), the queued ones are
+ * scanned and checked in JS beside the index's answer, so answers are exact at every moment.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BlogFilter } from '../core/ports.ts';
 import { fold, isOwnGram, isSingleTerm, keywordGrams, parseSearch, plainText, textTerms, titleGrams, type SearchQuery } from '../core/search-text.ts';
 import type { BlogRow, Database } from './database.ts';
 import type { DialectName, StorageDialect } from './dialects/dialect.ts';
+import { DatabaseUnavailableError } from './dialects/network.ts';
 
 /** Called after each batch of a build: blogs indexed so far, and how many were queued at the start. */
 export type SearchProgress = (done: number, total: number) => void;
@@ -39,6 +43,13 @@ export interface Matches {
 
 /** Blogs per build transaction: short enough that writers wait well under a second between batches. */
 const batchSize = 200;
+/**
+ * Blogs per transaction of the server's own build after writes: writes wait for the index's
+ * connection meanwhile (SQLite has one), so a batch stays around a tenth of a second.
+ */
+const backgroundBatchSize = 50;
+/** How soon the background build tries again after the database was unavailable. */
+const unavailableRetryMs = 5_000;
 /** Attempts of one batch before the build gives up (the queue stays; answers stay right). */
 const maxBatchAttempts = 3;
 /** Rows per INSERT: below every database's limit on bound parameters. */
@@ -177,6 +188,15 @@ async function claimPending(trx: Transaction<Database>, dialect: DialectName, li
   if (dialect === 'sqlite') {
     const { rows } = await sql<{ blog_id: number }>`delete from blog_search_pending where blog_id in
       (select blog_id from blog_search_pending order by blog_id limit ${limit}) returning blog_id`.execute(trx);
+    return rows.map((row) => Number(row.blog_id));
+  }
+  // Claimed by deleting: a write that queues one of them meanwhile waits for this batch and queues it
+  // anew. A row only locked would stay visible, its trigger's `on conflict do nothing` would not
+  // wait, and the batch would index the text before the write and drop the write's queue entry.
+  // (InnoDB's `insert ignore` waits for the lock, then inserts once the batch deleted the row.)
+  if (dialect === 'postgres') {
+    const { rows } = await sql<{ blog_id: number }>`delete from blog_search_pending where blog_id in
+      (select blog_id from blog_search_pending order by blog_id limit ${limit} for update skip locked) returning blog_id`.execute(trx);
     return rows.map((row) => Number(row.blog_id));
   }
   const { rows } = await sql<{ blog_id: number }>`select blog_id from blog_search_pending order by blog_id limit ${limit} for update skip locked`.execute(trx);
@@ -351,19 +371,36 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /**
+   * The answer while blogs are queued: the queued matches (scanned in JS) merged with the index's
+   * first `offset + limit` in the same order, and the index's count in one statement with how many
+   * of the scanned blogs it already holds. Queued first, indexed second: a batch committing in
+   * between shows a blog in both — once on the page, once in the total —, never in neither.
+   */
+  async function withQueued(plan: Plan, limit: number, offset: number): Promise<Matches> {
+    const ranked = plan.search !== undefined;
+    const queued = await scanPending(plan);
+    let top = indexed(plan).select(['b.id', 'b.createtime', hitsOf(plan).as('hits')]);
+    if (ranked) top = top.orderBy(sql`hits`, 'desc');
+    const first = await top.orderBy('b.createtime', 'desc').orderBy('b.id', 'desc').limit(offset + limit).execute();
+    const queuedIds = queued.map((row) => row.id);
+    const [counted] = await indexed(plan).select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      // Literal ids (integers read from the database): a build of an old database queues them all, past any limit on parameters.
+      (queuedIds.length === 0 ? sql<number>`0` : sql<number>`sum(case when ${sql.ref('b.id')} in (${sql.join(queuedIds.map((id) => sql.lit(id)))}) then 1 else 0 end)`).as('both'),
+    ]).execute();
+    const all = new Map<number, { id: number; createtime: number; hits: number }>();
+    for (const row of [...queued, ...first.map((row) => ({ id: Number(row.id), createtime: Number(row.createtime), hits: Number(row.hits) }))]) all.set(row.id, row);
+    const sorted = [...all.values()].sort((a, b) => (ranked ? b.hits - a.hits : 0) || b.createtime - a.createtime || b.id - a.id);
+    const total = Number(counted?.n ?? 0) + queued.length - Number(counted?.both ?? 0);
+    return { rows: await rowsByIds(sorted.slice(offset, offset + limit).map((row) => row.id)), total };
+  }
+
   async function matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches> {
     const plan = planOf(filter);
     if (plan.search && plan.search.pieces.length === 0) return { rows: [], total: 0 };
     const ranked = plan.search !== undefined;
-    if (await hasPending()) {
-      // Queued first, indexed second: a batch committing in between shows a blog twice, never not at all.
-      const queued = await scanPending(plan);
-      const rows = await indexed(plan).select(['b.id', 'b.createtime', hitsOf(plan).as('hits')]).execute();
-      const all = new Map<number, { id: number; createtime: number; hits: number }>();
-      for (const row of [...queued, ...rows.map((row) => ({ id: Number(row.id), createtime: Number(row.createtime), hits: Number(row.hits) }))]) all.set(row.id, row);
-      const sorted = [...all.values()].sort((a, b) => (ranked ? b.hits - a.hits : 0) || b.createtime - a.createtime || b.id - a.id);
-      return { rows: await rowsByIds(sorted.slice(offset, offset + limit).map((row) => row.id)), total: sorted.length };
-    }
+    if (await hasPending()) return withQueued(plan, limit, offset);
     const term = rankedTerm(plan);
     // Counters count every indexed blog: usable without an author or status filter, less the hidden few.
     const byCounter = plan.author === undefined && plan.status === undefined;
@@ -432,6 +469,17 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
 
   let running: Promise<void> | undefined;
   let stopping = false;
+  let buildAgain = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  function retryLater(onError: (error: unknown) => void): void {
+    if (stopping || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      index.startBuilding(onError);
+    }, unavailableRetryMs).unref();
+  }
+  /** Set by `startBuilding` (the server): until then writes leave their blogs queued for the next build. */
+  let reportBuildError: ((error: unknown) => void) | undefined;
 
   async function pendingCount(): Promise<number> {
     const row = await db.selectFrom('blog_search_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -486,11 +534,19 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       return buildPending(progress);
     },
     startBuilding(onError) {
+      reportBuildError = onError;
+      buildAgain = true;
       running ??= (async () => {
         try {
-          await buildPending();
+          // A blog queued while a build runs may come after its last claim: one more round then.
+          while (buildAgain && !stopping) {
+            buildAgain = false;
+            await buildPending(undefined, { batchSize: backgroundBatchSize });
+          }
         } catch (error) {
-          if (!stopping) onError(error);
+          // The database is away: requests report it (503); the queue stays and is tried again.
+          if (error instanceof DatabaseUnavailableError) retryLater(onError);
+          else if (!stopping) onError(error);
         } finally {
           running = undefined;
         }
@@ -498,8 +554,13 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     },
     async stop() {
       stopping = true;
+      clearTimeout(retryTimer);
       await running;
     },
   };
-  return { index, matches, indexBlogs };
+  /** After a write committed: its queued blogs are built in the background, where a server builds. */
+  function written(): void {
+    if (reportBuildError && !stopping) index.startBuilding(reportBuildError);
+  }
+  return { index, matches, written };
 }

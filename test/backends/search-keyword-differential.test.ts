@@ -9,6 +9,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { Client, assertEnvelope } from '../helpers/client.ts';
 import { createTestDatabase, skipUnless, type TestResource } from '../helpers/databases.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 import { seededRandom } from '../helpers/access-log-generator.ts';
 
@@ -141,9 +142,34 @@ for (const storage of storages) {
       assertEnvelope(await client.post(`/api/blog/update?id=${created.id}`, { title: '改名 ÉTÉ', content: 'y' }), 200, 0);
       assert.deepEqual(await find('élan'), []);
       assert.deepEqual(await find('改名 é'), [created.id]);
+      const updated = assertEnvelope(await client.post('/api/blog/new', { title: 'Élan 旧标题', content: 'x' }), 200, 0).data as { id: number };
+      assertEnvelope(await client.post(`/api/blog/update?id=${updated.id}`, { title: '改名 ÉTÉ', content: 'y' }), 200, 0);
       assertEnvelope(await client.post(`/api/blog/del?id=${created.id}`), 200, 0);
-      assert.deepEqual(await find('改名'), []);
-      assert.equal(await server.app.storage.search.pendingCount(), 0);
+      assert.deepEqual(await find('改名'), [updated.id]);
+      // Answered exactly while queued; then the background build writes the entries, which say the same.
+      const { search } = server.app.storage;
+      await eventually(async () => (await search.pendingCount()) === 0, 10_000, 'the written blogs indexed after the answers');
+      assert.deepEqual(await find('改名'), [updated.id]);
+      assert.deepEqual(await find('élan'), []);
+    });
+
+    it('concurrent updates while the background build runs: the entries end as the last writes left the posts', async () => {
+      assert.ok(server);
+      const client = new Client(server.url);
+      await client.login('zhangsan');
+      const posts = await Promise.all(Array.from({ length: 4 }, async (_, index) => (assertEnvelope(await client.post('/api/blog/new', { title: `「起${index}」`, content: 'x' }), 200, 0).data as { id: number }).id));
+      // Eight rounds of one update per post at once: builds claim blogs that the next round queues again.
+      for (let round = 0; round < 8; round++) {
+        await Promise.all(posts.map(async (id, index) => assertEnvelope(await client.post(`/api/blog/update?id=${id}`, { title: `「${round}-${index}」`, content: 'y' }), 200, 0)));
+      }
+      const { search } = server.app.storage;
+      await eventually(async () => (await search.pendingCount()) === 0, 20_000, 'the updates indexed');
+      const find = async (keyword: string) => (assertEnvelope(await client.get(`/api/blog/list?keyword=${encodeURIComponent(keyword)}`), 200, 0).data as { id: number }[]).map((blog) => blog.id);
+      for (const [index, id] of posts.entries()) {
+        assert.deepEqual(await find(`「7-${index}」`), [id], `the last title of post ${index}`);
+        for (const round of [0, 3, 6]) assert.deepEqual(await find(`「${round}-${index}」`), [], `round ${round}'s title of post ${index}`);
+        assert.deepEqual(await find(`「起${index}」`), [], `the first title of post ${index}`);
+      }
     });
   });
 }
