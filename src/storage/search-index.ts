@@ -4,9 +4,10 @@
  * the candidates exactly. A write only queues its blog (the triggers, in the write's own
  * transaction); the entries are built right after the answer, in batches — a blog's terms are a few
  * hundred rows at random places in large B-trees, and many blogs in one transaction share the pages
- * they dirty (a create costs a tenth of writing its entry inline, the entries about half). While
- * blogs are queued (just written, an old database, rows another program wrote), the queued ones are
- * scanned and checked in JS beside the index's answer, so answers are exact at every moment.
+ * they dirty (the write alone costs a twentieth of writing its entry inline, the batched entries
+ * half to two thirds: docs/benchmark.md). While blogs are queued (just written, an old database,
+ * rows another program wrote), the queued ones are scanned and checked in JS beside the index's
+ * answer, so answers are exact at every moment.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BlogFilter } from '../core/ports.ts';
