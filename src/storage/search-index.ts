@@ -386,8 +386,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
    * of the scanned blogs it already holds. Queued first, indexed second: a batch committing in
    * between shows a blog in both — once on the page, once in the total —, never in neither.
    */
-  async function withQueued(plan: Plan, limit: number, offset: number): Promise<Matches> {
-    const ranked = plan.search !== undefined;
+  async function withQueued(plan: Plan, ranked: boolean, limit: number, offset: number): Promise<Matches> {
     const queued = await scanPending(plan);
     let top = indexed(plan).select(['b.id', 'b.createtime', hitsOf(plan).as('hits')]);
     if (ranked) top = top.orderBy(sql`hits`, 'desc');
@@ -427,7 +426,7 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     }
     if (plan.search && plan.search.pieces.length === 0) return { rows: [], total: 0 };
     const ranked = plan.search !== undefined;
-    if (await hasPending()) return withQueued(plan, limit, offset);
+    if (await hasPending()) return withQueued(plan, ranked, limit, offset);
     const term = rankedTerm(plan);
     // Counters count every indexed blog: usable without an author or status filter, less the hidden few.
     const byCounter = plan.author === undefined && plan.status === undefined;
@@ -515,7 +514,8 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
 
   async function buildPending(progress?: SearchProgress, options: BuildOptions = {}): Promise<number> {
     const size = options.batchSize ?? batchSize;
-    const total = await pendingCount();
+    // Counted for the progress line only: the server's build after each write shows none.
+    const total = progress ? await pendingCount() : 0;
     let done = 0;
     progress?.(done, total);
     let failures = 0;
