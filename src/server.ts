@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
 import { defaults } from './config/defaults.ts';
 import { clientErrorHandler } from './http/client-error.ts';
-import { drainServer } from './ops/graceful-shutdown.ts';
+import { drainServer, trackResponses } from './ops/graceful-shutdown.ts';
 
 export interface RunningServer {
   readonly server: Server;
@@ -30,6 +30,7 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
   }, app.listener);
   server.keepAliveTimeout = defaults.keepAliveTimeoutMs;
   server.on('clientError', clientErrorHandler);
+  trackResponses(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -20,18 +20,41 @@ function stopAccepting(server: Server): Promise<void> {
   return drained;
 }
 
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
+/**
+ * Keeps the responses of `server` that are in flight, so that `drainServer` can have those begun
+ * before it close their connection too. Finished ones are dropped in sweeps, each once the set has
+ * doubled: a listener per response would cost every request more than the set does.
+ */
+export function trackResponses(server: Server): void {
+  const responses = new Set<ServerResponse>();
+  let sweepAt = 1024;
+  inFlight.set(server, responses);
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    responses.add(response);
+    if (responses.size < sweepAt) return;
+    for (const earlier of responses) if (earlier.writableEnded) responses.delete(earlier);
+    sweepAt = Math.max(1024, responses.size * 2);
+  });
+}
+
 /**
  * Stops `server` accepting and waits for its connections to end, cutting them after `timeoutMs`.
  * A keep-alive client must never send a request into a socket being closed: that request fails,
  * a POST included (seen under `pm2 reload` while idle sockets were closed at once). So from the
- * start every response closes its connection (`Connection: close`), and the idle connections are
- * closed only after `idleGraceMs`, by which a busy client has sent its next request and been told;
- * after that, idle connections are closed as they appear (those whose response began before).
+ * start every response not yet begun closes its connection (`Connection: close`): those of new
+ * requests, and those in flight when `trackResponses` was called on the server (a slow POST that
+ * finished keep-alive after the sweeps began had its socket closed as the client reused it). Idle
+ * connections are closed only after `idleGraceMs`, by which a busy client has sent its next request
+ * and been told; after that, idle connections are closed as they appear (those whose response had
+ * already begun, a stream say).
  */
 export async function drainServer(server: Server, timeoutMs: number, idleGraceMs: number = defaults.drainIdleGraceMs): Promise<void> {
   server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
     response.shouldKeepAlive = false;
   });
+  for (const response of inFlight.get(server) ?? []) if (!response.headersSent) response.shouldKeepAlive = false;
   const drained = stopAccepting(server);
   let idleSweep: NodeJS.Timeout | undefined;
   const grace = setTimeout(() => {

@@ -38,8 +38,8 @@ function assertOk(reply: FreshReply, what: string): void {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Requests sent in a loop until stopped, each a new connection; every failure is kept with its reason. */
-function steadyStream(send: (index: number) => Promise<void>) {
+/** Requests sent in a loop until stopped; every failure is kept with its time, `what` sent it, and its reason. */
+function steadyStream(what: string, send: (index: number) => Promise<void>) {
   let stopped = false;
   const sent: number[] = [];
   const failures: string[] = [];
@@ -48,7 +48,7 @@ function steadyStream(send: (index: number) => Promise<void>) {
       try {
         await send(index);
       } catch (error) {
-        failures.push(`${new Date().toISOString()} ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`${new Date().toISOString()} ${what}: ${error instanceof Error ? error.message : String(error)}`);
       }
       sent.push(Date.now());
     }
@@ -144,7 +144,7 @@ function runScenario(name: string, skip: string | undefined, openBackend: () => 
       const [victim] = workers;
       assert.ok(victim);
       let retries = 0;
-      const stream = steadyStream(async () => {
+      const stream = steadyStream('GET list', async () => {
         for (let attempt = 1; ; attempt += 1) {
           try {
             return assertOk(await freshRequest(`${base}/api/blog/list`), 'list');
@@ -184,8 +184,8 @@ function runScenario(name: string, skip: string | undefined, openBackend: () => 
       const streams = [undefined, keptAlive].flatMap((agent) => {
         const how = agent ? 'kept-alive' : 'new connection';
         return [
-          steadyStream(async () => assertOk(await freshRequest(`${base}/api/blog/list?pageSize=5`, { agent }), `GET list (${how})`)),
-          steadyStream(async (index) => {
+          steadyStream(`GET list (${how})`, async () => assertOk(await freshRequest(`${base}/api/blog/list?pageSize=5`, { agent }), `GET list (${how})`)),
+          steadyStream(`POST new (${how})`, async (index) => {
             assertOk(await freshRequest(`${base}/api/blog/new`, { method: 'POST', json: { title: `${title} ${how} ${index}`, content: 'written during a reload' }, cookie, agent }), `POST new (${how})`);
             created += 1;
           }),

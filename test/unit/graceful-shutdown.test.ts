@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { drainServer, stopOnSignals } from '../../src/ops/graceful-shutdown.ts';
+import { drainServer, stopOnSignals, trackResponses } from '../../src/ops/graceful-shutdown.ts';
 
 /** A log that keeps its lines. */
 function recordingLog() {
@@ -113,6 +113,29 @@ describe('drainServer', () => {
       // The socket is idle in the agent's pool; the next request goes out on it as the drain begins.
       const drained = drainServer(server, 5_000);
       assert.deepEqual(await send(), { connection: 'close', body: 'done' });
+      await drained;
+      assert.equal(server.listening, false);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('has a keep-alive response in flight when the drain begins, and finished after the idle grace, close its connection', async () => {
+    const { server, url } = await slowServer(400);
+    trackResponses(server);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answer = new Promise<string | undefined>((resolve, reject) => {
+        request(url, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers.connection));
+        }).on('error', reject).end();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Kept alive, its socket would be idle after the grace, when the sweeps close idle sockets
+      // as the client reuses them.
+      const drained = drainServer(server, 5_000, 100);
+      assert.equal(await answer, 'close');
       await drained;
       assert.equal(server.listening, false);
     } finally {
