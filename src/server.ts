@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
 import { defaults } from './config/defaults.ts';
 import { clientErrorHandler } from './http/client-error.ts';
-import { drainServer, trackResponses } from './ops/graceful-shutdown.ts';
+import { closableResponses, drainServer } from './ops/graceful-shutdown.ts';
 
 export interface RunningServer {
   readonly server: Server;
@@ -22,7 +22,9 @@ export interface RunningServer {
 
 export function listen(app: App, port: number, host: string): Promise<RunningServer> {
   const { headersTimeoutMs, requestTimeoutMs, maxHeaderBytes } = app.config.http;
+  const closable = closableResponses();
   const server = createServer({
+    ServerResponse: closable.ServerResponse,
     requestTimeout: requestTimeoutMs,
     headersTimeout: headersTimeoutMs,
     connectionsCheckingInterval: Math.min(defaults.timeoutCheckIntervalMs, Math.ceil(headersTimeoutMs / 4)),
@@ -30,7 +32,6 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
   }, app.listener);
   server.keepAliveTimeout = defaults.keepAliveTimeoutMs;
   server.on('clientError', clientErrorHandler);
-  trackResponses(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -42,7 +43,7 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
         server,
         url: `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? 'localhost' : shownHost}:${address.port}`,
         close() {
-          closing ??= drainServer(server, app.config.shutdownTimeoutMs).then(() => app.close());
+          closing ??= drainServer(server, app.config.shutdownTimeoutMs, { closable }).then(() => app.close());
           return closing;
         },
       });

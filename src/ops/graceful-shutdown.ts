@@ -4,7 +4,7 @@
  * server on SIGINT/SIGTERM and exits, and exits at once on a second signal (an operator who presses
  * Ctrl-C twice does not want to wait).
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server, ServerResponse } from 'node:http';
 import { defaults } from '../config/defaults.ts';
 
 /** node:http's `close()` without its immediate sweep of idle connections (node >= 19); resolves once every connection ended. */
@@ -20,23 +20,35 @@ function stopAccepting(server: Server): Promise<void> {
   return drained;
 }
 
-const inFlight = new WeakMap<Server, Set<ServerResponse>>();
-
 /**
- * Keeps the responses of `server` that are in flight, so that `drainServer` can have those begun
- * before it close their connection too. Finished ones are dropped in sweeps, each once the set has
- * doubled: a listener per response would cost every request more than the set does.
+ * The responses of one server (its `ServerResponse` class, given to `createServer`), told by a
+ * drain to close their connection: every head written after `closeConnections()` says
+ * `Connection: close`, also that of a request in flight when it was called. Nothing is kept per
+ * response: holding them in a set until swept kept them alive into the old generation, a cost on
+ * every request.
  */
-export function trackResponses(server: Server): void {
-  const responses = new Set<ServerResponse>();
-  let sweepAt = 1024;
-  inFlight.set(server, responses);
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    responses.add(response);
-    if (responses.size < sweepAt) return;
-    for (const earlier of responses) if (earlier.writableEnded) responses.delete(earlier);
-    sweepAt = Math.max(1024, responses.size * 2);
-  });
+export interface ClosableResponses {
+  readonly ServerResponse: typeof ServerResponse;
+  closeConnections(): void;
+}
+
+export function closableResponses(): ClosableResponses {
+  let closing = false;
+  class ClosableResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+    override writeHead(statusCode: number, statusMessage?: string, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
+    override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
+    override writeHead(statusCode: number, statusOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+      if (closing) this.shouldKeepAlive = false;
+      // node's writeHead takes the headers from the second argument when it is not a string.
+      return super.writeHead(statusCode, statusOrHeaders as string, headers);
+    }
+  }
+  return {
+    ServerResponse: ClosableResponse,
+    closeConnections: () => {
+      closing = true;
+    },
+  };
 }
 
 /**
@@ -44,17 +56,18 @@ export function trackResponses(server: Server): void {
  * A keep-alive client must never send a request into a socket being closed: that request fails,
  * a POST included (seen under `pm2 reload` while idle sockets were closed at once). So from the
  * start every response not yet begun closes its connection (`Connection: close`): those of new
- * requests, and those in flight when `trackResponses` was called on the server (a slow POST that
- * finished keep-alive after the sweeps began had its socket closed as the client reused it). Idle
- * connections are closed only after `idleGraceMs`, by which a busy client has sent its next request
- * and been told; after that, idle connections are closed as they appear (those whose response had
- * already begun, a stream say).
+ * requests, and, when the server's responses are `closable` (`closableResponses`), those in flight
+ * (a slow POST that finished keep-alive after the sweeps began had its socket closed as the client
+ * reused it). Idle connections are closed only after `idleGraceMs`, by which a busy client has sent
+ * its next request and been told; after that, idle connections are closed as they appear (those
+ * whose response had already begun, a stream say).
  */
-export async function drainServer(server: Server, timeoutMs: number, idleGraceMs: number = defaults.drainIdleGraceMs): Promise<void> {
+export async function drainServer(server: Server, timeoutMs: number, options: { idleGraceMs?: number; closable?: ClosableResponses } = {}): Promise<void> {
+  const { idleGraceMs = defaults.drainIdleGraceMs, closable } = options;
+  closable?.closeConnections();
   server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
     response.shouldKeepAlive = false;
   });
-  for (const response of inFlight.get(server) ?? []) if (!response.headersSent) response.shouldKeepAlive = false;
   const drained = stopAccepting(server);
   let idleSweep: NodeJS.Timeout | undefined;
   const grace = setTimeout(() => {

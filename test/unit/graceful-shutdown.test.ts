@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { drainServer, stopOnSignals, trackResponses } from '../../src/ops/graceful-shutdown.ts';
+import { type ClosableResponses, closableResponses, drainServer, stopOnSignals } from '../../src/ops/graceful-shutdown.ts';
 
 /** A log that keeps its lines. */
 function recordingLog() {
@@ -68,8 +68,8 @@ describe('stopOnSignals', () => {
 });
 
 /** A server whose handler answers after `delayMs`, or never when `delayMs` is Infinity. */
-async function slowServer(delayMs: number): Promise<{ server: Server; url: string }> {
-  const server = createServer((_request, response) => {
+async function slowServer(delayMs: number, closable?: ClosableResponses): Promise<{ server: Server; url: string }> {
+  const server = createServer({ ...(closable ? { ServerResponse: closable.ServerResponse } : {}) }, (_request, response) => {
     if (Number.isFinite(delayMs)) setTimeout(() => response.end('done'), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -121,8 +121,8 @@ describe('drainServer', () => {
   });
 
   it('has a keep-alive response in flight when the drain begins, and finished after the idle grace, close its connection', async () => {
-    const { server, url } = await slowServer(400);
-    trackResponses(server);
+    const closable = closableResponses();
+    const { server, url } = await slowServer(400, closable);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const answer = new Promise<string | undefined>((resolve, reject) => {
@@ -134,7 +134,7 @@ describe('drainServer', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       // Kept alive, its socket would be idle after the grace, when the sweeps close idle sockets
       // as the client reuses them.
-      const drained = drainServer(server, 5_000, 100);
+      const drained = drainServer(server, 5_000, { idleGraceMs: 100, closable });
       assert.equal(await answer, 'close');
       await drained;
       assert.equal(server.listening, false);
