@@ -1,7 +1,8 @@
 /**
  * `npm run bench:ab -- A B [endpoint]`: two servers of the lineup (names as `npm run bench` prints
  * them: native, native+combined-log, minimal-sqlite, express, bare-express, …) started side by side
- * on one seeded 100k SQLite database and measured in turns — A, B, A, B… (BENCH_ROUNDS pairs of
+ * on one seeded database (100k posts, or `BENCH_DATASET`; SQLite, or a new database on the server of
+ * `DATABASE_URL`, dropped at the end, as `npm run bench` does) and measured in turns — A, B, A, B… (BENCH_ROUNDS pairs of
  * BENCH_DURATION seconds, 2 s each by default) — so both see the same load from the rest of the
  * machine. Prints each pair and the median of B ÷ A by req/s and by server CPU per request.
  */
@@ -25,8 +26,10 @@ function serverNamed(name: string): ServerSpec {
   const logged = /^(.+)\+combined-log$/.exec(name);
   if (logged?.[1] !== undefined) return blogServer(logged[1], 'combined');
   for (const engine of ['native', 'express', 'koa']) {
-    const reference = referenceOf(engine, 'sqlite');
-    if (reference?.name === name) return reference;
+    for (const kind of ['sqlite', 'mysql', 'postgres'] as const) {
+      const reference = referenceOf(engine, kind);
+      if (reference?.name === name) return reference;
+    }
   }
   return blogServer(name);
 }
@@ -49,8 +52,11 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
   const cli = await ensureBuilt(root);
-  const backend = backendFor(undefined, tmpDir);
-  const database = await seedDatabase(await backend.create('100k'), datasetSizes['100k'], { cli, tmpDir });
+  const dataset = process.env.BENCH_DATASET ?? '100k';
+  if (!(dataset in datasetSizes)) throw new Error(`BENCH_DATASET: one of ${Object.keys(datasetSizes).join(', ')}; got ${dataset}`);
+  const size = dataset as keyof typeof datasetSizes;
+  const backend = backendFor(process.env.DATABASE_URL, tmpDir);
+  const database = await seedDatabase(await backend.create(size), datasetSizes[size], { cli, tmpDir });
   const context: RunContext = { root, cli, tmpDir, redisUrl: undefined };
   const endpoint = endpoints[endpointName as EndpointName];
   // As `npm run bench` loads them: 10 connections for creates, 50 for reads.
@@ -67,7 +73,7 @@ async function main(): Promise<number> {
   const load = { connections, durationSeconds: seconds, warmupSeconds: 1 };
   const rate: number[] = [];
   const cpu: number[] = [];
-  console.log(`bench:ab ${nameA} vs ${nameB}, ${endpointName}, ${pairs} pairs of ${seconds} s, ${connections} connections; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
+  console.log(`bench:ab ${nameA} vs ${nameB}, ${endpointName}, ${dataset} on ${backend.description}, ${pairs} pairs of ${seconds} s, ${connections} connections; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
   for (let pair = 0; pair < pairs; pair++) {
     const results: Measurement[] = [];
     for (const index of pair % 2 === 0 ? [0, 1] : [1, 0]) {
