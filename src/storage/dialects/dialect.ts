@@ -25,9 +25,9 @@ export interface StorageDialect {
    * through `db.executeQuery`. SQLite runs it as a prepared statement on the one connection:
    * better-sqlite3 is synchronous, so no other statement interleaves with it; between the statements
    * of a write transaction (a blog and its search entry) such a read sees the transaction's rows.
-   * PostgreSQL runs it on the pool as a named statement (parsed once per connection), MySQL/MariaDB
-   * through mysql2 `execute` (prepared once per connection), both outside any transaction: there it
-   * is for reads that need none.
+   * PostgreSQL runs it on a pooled client as a named statement (parsed once per connection),
+   * MySQL/MariaDB through mysql2 `execute` (prepared once per connection), both past Kysely with the
+   * same deadline and 503s and outside any transaction: there it is for reads that need none.
    */
   prepare?<R>(query: CompiledQuery<R>): (parameters: readonly unknown[]) => Promise<R[]>;
   /**

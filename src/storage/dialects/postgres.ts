@@ -54,8 +54,8 @@ class GuardedClient implements PostgresPoolClient {
 
   /**
    * Runs one statement, with the deadline, and reports through `done` (503s for connection errors).
-   * Callbacks, as pg-pool's own `query` uses them: with pg's promises the rows of a list page lived
-   * on into the old generation (see `prepare`).
+   * Callbacks, as pg-pool's own `query` uses them: with pg's promises V8 came to allocate parts of
+   * each request in the old generation (see `prepare`).
    */
   run<R>(statement: string, parameters: ReadonlyArray<unknown>, done: (error: unknown, result?: PostgresQueryResult<R>) => void): void {
     const { displayUrl, queryTimeoutMs } = this.#settings;
@@ -167,14 +167,14 @@ export function postgresDialect(url: string, options: StorageOptions): StorageDi
 
     /**
      * A named statement on a pooled client, past Kysely, as mysql.ts runs its prepared ones. Through
-     * Kysely (pg-pool's promise `connect`, pg's promise `query`) V8 came to allocate a list page's
-     * rows in the old generation (1.8 MB promoted per scavenge against 14 KB, scavenges 4.5 ms
-     * against 1.8): 15–28 % of the CPU of a list page.
+     * Kysely (pg-pool's promise `connect()`, pg's promise `query()`) V8 came to allocate parts of
+     * each request in the old generation (1.8 MB promoted per scavenge against 14 KB, scavenges 4.5
+     * ms against 1.8); a list page, native ÷ the bare server by CPU, went from 0.70 to 0.91 (docs/benchmark.md).
      */
     prepare<R>(query: CompiledQuery<R>) {
       if (!named.has(query.sql)) named.set(query.sql, `blog_server_${named.size + 1}`);
       return (parameters: readonly unknown[]) => {
-        if (!opened) throw new Error('postgres dialect: a prepared query ran before createDatabase()');
+        if (!opened) return Promise.reject(new Error('postgres dialect: a prepared query ran before createDatabase()'));
         return opened.rows<R>(query.sql, parameters);
       };
     },
