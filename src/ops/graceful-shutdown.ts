@@ -69,10 +69,14 @@ export async function drainServer(server: Server, timeoutMs: number, options: { 
     response.shouldKeepAlive = false;
   });
   const drained = stopAccepting(server);
+  // After the loop's next poll for I/O: a timer that comes due while the loop is held up (a search
+  // build's batch, say) runs before the requests that arrived meanwhile are read, and their
+  // connections would look idle and be reset under them.
+  const sweep = () => setImmediate(() => server.closeIdleConnections());
   let idleSweep: NodeJS.Timeout | undefined;
   const grace = setTimeout(() => {
-    server.closeIdleConnections();
-    idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep();
+    idleSweep = setInterval(sweep, 100);
   }, Math.min(idleGraceMs, timeoutMs));
   const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
   try {
