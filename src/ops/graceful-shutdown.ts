@@ -24,8 +24,8 @@ function stopAccepting(server: Server): Promise<void> {
  * The responses of one server (its `ServerResponse` class, given to `createServer`), told by a
  * drain to close their connection: every head written after `closeConnections()` says
  * `Connection: close`, also that of a request in flight when it was called. Nothing is kept per
- * response: holding them in a set until swept kept them alive into the old generation, a cost on
- * every request.
+ * response: a set of those in flight would hold finished ones past a scavenge, a cost on every
+ * request.
  */
 export interface ClosableResponses {
   readonly ServerResponse: typeof ServerResponse;

@@ -120,7 +120,7 @@ describe('drainServer', () => {
     }
   });
 
-  it('has a keep-alive response in flight when the drain begins, and finished after the idle grace, close its connection', async () => {
+  it('closes the connection of a keep-alive response in flight when the drain begins and finished after the idle grace', async () => {
     const closable = closableResponses();
     const { server, url } = await slowServer(400, closable);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -144,7 +144,7 @@ describe('drainServer', () => {
   });
 
   it('answers a request that arrived on an idle keep-alive connection while the loop was held up past the grace', async () => {
-    const { server, url } = await slowServer(0, closableResponses());
+    const { server, url } = await slowServer(0);
     const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1');
     let received = '';
