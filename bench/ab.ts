@@ -12,10 +12,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './build.ts';
 import { cleanUpAll, onCleanup } from './cleanup.ts';
-import { backendFor, datasetSizes } from './databases.ts';
+import { backendFor, datasetNames, datasetSizes } from './databases.ts';
 import { endpointNames, endpoints, logIn, probe, type EndpointName } from './endpoints.ts';
 import { blogServer, courseMysql, rawCeiling, referenceOf, type RunContext, type ServerSpec } from './lineup.ts';
 import { measure, type Measurement } from './measure.ts';
+import { readOptions } from './options.ts';
 import { seedDatabase } from './seed.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,11 +53,11 @@ async function main(): Promise<number> {
   const removeTmp = () => rmSync(tmpDir, { recursive: true, force: true });
   onCleanup('temp dir', removeTmp, removeTmp);
   const cli = await ensureBuilt(root);
-  const dataset = process.env.BENCH_DATASET ?? '100k';
-  if (!(dataset in datasetSizes)) throw new Error(`BENCH_DATASET: one of ${Object.keys(datasetSizes).join(', ')}; got ${dataset}`);
-  const size = dataset as keyof typeof datasetSizes;
-  const backend = backendFor(process.env.DATABASE_URL, tmpDir);
-  const database = await seedDatabase(await backend.create(size), datasetSizes[size], { cli, tmpDir });
+  const dataset = datasetNames.find((name) => name === (process.env.BENCH_DATASET ?? '100k'));
+  if (dataset === undefined) throw new Error(`BENCH_DATASET: one of ${datasetNames.join(', ')}; got ${process.env.BENCH_DATASET}`);
+  // As `npm run bench` reads it: a network DATABASE_URL, else SQLite files of the run's own.
+  const backend = backendFor(readOptions(process.env).databaseUrl, tmpDir);
+  const database = await seedDatabase(await backend.create(dataset), datasetSizes[dataset], { cli, tmpDir });
   const context: RunContext = { root, cli, tmpDir, redisUrl: undefined };
   const endpoint = endpoints[endpointName as EndpointName];
   // As `npm run bench` loads them: 10 connections for creates, 50 for reads.

@@ -64,10 +64,13 @@ export function closableResponses(): ClosableResponses {
  */
 export async function drainServer(server: Server, timeoutMs: number, options: { idleGraceMs?: number; closable?: ClosableResponses } = {}): Promise<void> {
   const { idleGraceMs = defaults.drainIdleGraceMs, closable } = options;
-  closable?.closeConnections();
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    response.shouldKeepAlive = false;
-  });
+  // Closable responses cover new requests too; other servers' new responses are told one by one.
+  if (closable) closable.closeConnections();
+  else {
+    server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+      response.shouldKeepAlive = false;
+    });
+  }
   const drained = stopAccepting(server);
   // After the loop's next poll for I/O: a timer that comes due while the loop is held up (a search
   // build's batch, say) runs before the requests that arrived meanwhile are read, and their

@@ -99,22 +99,15 @@ class GuardedPool implements PostgresPool {
     this.#named = named;
   }
 
-  async connect(): Promise<PostgresPoolClient> {
-    let raw: pg.PoolClient;
-    try {
-      raw = await this.#pool.connect();
-    } catch (error) {
-      throw storageError(this.#settings.displayUrl, error);
-    }
-    return this.#guarded(raw);
+  connect(): Promise<PostgresPoolClient> {
+    return new Promise((resolve, reject) => this.#checkout((error, client) => (client ? resolve(client) : reject(error))));
   }
 
   /** One statement on a client of its own, outside any transaction: the dialect's `prepare`. */
   rows<R>(statement: string, parameters: readonly unknown[]): Promise<R[]> {
     return new Promise((resolve, reject) => {
-      this.#pool.connect((error, raw) => {
-        if (error || raw === undefined) return reject(storageError(this.#settings.displayUrl, error));
-        const client = this.#guarded(raw);
+      this.#checkout((error, client) => {
+        if (!client) return reject(error);
         client.run<R>(statement, parameters, (failure, result) => {
           client.release();
           if (failure === undefined) resolve(result?.rows ?? []);
@@ -128,14 +121,18 @@ class GuardedPool implements PostgresPool {
     return this.#pool.end();
   }
 
-  /** One wrapper per client, so that Kysely recognises a connection it has seen before. */
-  #guarded(raw: pg.PoolClient): GuardedClient {
-    let client = this.#clients.get(raw);
-    if (!client) {
-      client = new GuardedClient(raw, this.#settings, this.#named);
-      this.#clients.set(raw, client);
-    }
-    return client;
+  /** A pooled client (with callbacks, see `GuardedClient.run`), or a failure to get one (503 for connection errors). */
+  #checkout(done: (error: unknown, client?: GuardedClient) => void): void {
+    this.#pool.connect((error, raw) => {
+      if (error || raw === undefined) return done(storageError(this.#settings.displayUrl, error));
+      // One wrapper per client, so that Kysely recognises a connection it has seen before.
+      let client = this.#clients.get(raw);
+      if (!client) {
+        client = new GuardedClient(raw, this.#settings, this.#named);
+        this.#clients.set(raw, client);
+      }
+      done(undefined, client);
+    });
   }
 }
 
