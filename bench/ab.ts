@@ -4,7 +4,8 @@
  * on one seeded database (100k posts, or `BENCH_DATASET`; SQLite, or a new database on the server of
  * `DATABASE_URL`, dropped at the end, as `npm run bench` does) and measured in turns — A, B, A, B… (BENCH_ROUNDS pairs of
  * BENCH_DURATION seconds, 2 s each by default) — so both see the same load from the rest of the
- * machine. Prints each pair and the median of B ÷ A by req/s and by server CPU per request.
+ * machine; both are started afresh every BENCH_AB_RESTART pairs (4; 0: never). Prints each pair and the
+ * median of B ÷ A by req/s and by server CPU per request.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -63,19 +64,33 @@ async function main(): Promise<number> {
   // As `npm run bench` loads them: 10 connections for creates, 50 for reads.
   const connections = Number(process.env.BENCH_CONNECTIONS ?? (endpoint.load === 'write' ? 10 : 50));
   // Side by side, each needs its own LOG_DIR (a production server claims one with its PID file) and session file.
-  const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}-`)) });
-  const servers = [await serverNamed(nameA).start(database.url, database.detailId, contextOf('a')), await serverNamed(nameB).start(database.url, database.detailId, contextOf('b'))];
-  // Each server its own session for `create`.
-  const contexts = await Promise.all(servers.map(async (server) => ({ detailId: database.detailId, cookie: endpoint.needsSession ? await logIn(server.baseUrl) : undefined })));
-  for (const [index, server] of servers.entries()) {
-    const problem = await probe(server.baseUrl, endpoint, contexts[index] ?? { detailId: database.detailId, cookie: undefined });
-    if (problem !== undefined) throw new Error(`${server.name}: wrong answer: ${problem}`);
-  }
+  let started = 0;
+  const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}${started}-`)) });
+  /** Both servers started afresh, each with its own session for `create`, and their answers checked. */
+  const startBoth = async () => {
+    started += 1;
+    const servers = [await serverNamed(nameA).start(database.url, database.detailId, contextOf('a')), await serverNamed(nameB).start(database.url, database.detailId, contextOf('b'))];
+    const contexts = await Promise.all(servers.map(async (server) => ({ detailId: database.detailId, cookie: endpoint.needsSession ? await logIn(server.baseUrl) : undefined })));
+    for (const [index, server] of servers.entries()) {
+      const problem = await probe(server.baseUrl, endpoint, contexts[index] ?? { detailId: database.detailId, cookie: undefined });
+      if (problem !== undefined) throw new Error(`${server.name}: wrong answer: ${problem}`);
+    }
+    return { servers, contexts };
+  };
+  // Two processes of one build differ by a few % (where V8 and the allocator happened to put things):
+  // fresh ones every few pairs, so that the median is not one process's luck.
+  const restartEvery = Number(process.env.BENCH_AB_RESTART ?? 4);
+  let { servers, contexts } = await startBoth();
   const load = { connections, durationSeconds: seconds, warmupSeconds: 1 };
   const rate: number[] = [];
   const cpu: number[] = [];
   console.log(`bench:ab ${nameA} vs ${nameB}, ${endpointName}, ${dataset} on ${backend.description}, ${pairs} pairs of ${seconds} s, ${connections} connections; load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`);
   for (let pair = 0; pair < pairs; pair++) {
+    if (pair > 0 && restartEvery > 0 && pair % restartEvery === 0) {
+      for (const server of servers) await server.stop();
+      ({ servers, contexts } = await startBoth());
+      console.log('(both servers started afresh)');
+    }
     const results: Measurement[] = [];
     for (const index of pair % 2 === 0 ? [0, 1] : [1, 0]) {
       const server = servers[index];
