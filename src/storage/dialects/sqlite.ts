@@ -115,7 +115,8 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       return async (parameters: readonly unknown[]) => {
         if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
         if (!statement) {
-          statement = opened.prepare(query.sql);
+          // Its own statement, not the cache's: in raw mode a shared one would hand Kysely arrays.
+          statement = SqliteDatabase.prototype.prepare.call(opened, query.sql);
           if (statement.reader) names = statement.raw(true).columns().map((column) => column.name);
         }
         if (names) return objectsOf(statement.all(...parameters) as unknown[][], names) as R[];
