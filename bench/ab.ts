@@ -64,11 +64,9 @@ async function main(): Promise<number> {
   // As `npm run bench` loads them: 10 connections for creates, 50 for reads.
   const connections = Number(process.env.BENCH_CONNECTIONS ?? (endpoint.load === 'write' ? 10 : 50));
   // Side by side, each needs its own LOG_DIR (a production server claims one with its PID file) and session file.
-  let started = 0;
-  const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}${started}-`)) });
+  const contextOf = (side: string): RunContext => ({ ...context, tmpDir: mkdtempSync(join(tmpDir, `${side}-`)) });
   /** Both servers started afresh, each with its own session for `create`, and their answers checked. */
   const startBoth = async () => {
-    started += 1;
     const servers = [await serverNamed(nameA).start(database.url, database.detailId, contextOf('a')), await serverNamed(nameB).start(database.url, database.detailId, contextOf('b'))];
     const contexts = await Promise.all(servers.map(async (server) => ({ detailId: database.detailId, cookie: endpoint.needsSession ? await logIn(server.baseUrl) : undefined })));
     for (const [index, server] of servers.entries()) {

@@ -83,7 +83,8 @@ function objectsOf(rows: readonly unknown[][], names: readonly string[]): Record
 }
 
 export function sqliteDialect(path: string, options: StorageOptions): StorageDialect {
-  let opened: SqliteDatabase.Database | undefined;
+  /** better-sqlite3's own prepare, past the statement cache: a statement no Kysely query shares. */
+  let prepareOwn: ((source: string) => SqliteDatabase.Statement) | undefined;
   let insert: ((query: CompiledQuery) => Promise<number>) | undefined;
   let units: (<T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>) | undefined;
   return {
@@ -96,7 +97,8 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       database.pragma('journal_mode = WAL');
       // FULL: a write the API acknowledged survives a power cut, not only a crash.
       database.pragma('synchronous = FULL');
-      opened = withStatementCache(database);
+      prepareOwn = database.prepare.bind(database);
+      const opened = withStatementCache(database);
       insert = groupCommitInserts(opened);
       const db = new Kysely<Database>({ dialect: new ProcessSafeSqliteDialect({ database: opened }) });
       units = groupCommitUnits(db);
@@ -113,10 +115,10 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       let statement: SqliteDatabase.Statement | undefined;
       let names: string[] | undefined;
       return async (parameters: readonly unknown[]) => {
-        if (!opened) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
+        if (!prepareOwn) throw new Error('sqlite dialect: a prepared query ran before createDatabase()');
         if (!statement) {
-          // Its own statement, not the cache's: in raw mode a shared one would hand Kysely arrays.
-          statement = SqliteDatabase.prototype.prepare.call(opened, query.sql);
+          // Not the cache's statement: in raw mode a shared one would hand Kysely arrays.
+          statement = prepareOwn(query.sql);
           if (statement.reader) names = statement.raw(true).columns().map((column) => column.name);
         }
         if (names) return objectsOf(statement.all(...parameters) as unknown[][], names) as R[];
