@@ -6,14 +6,14 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { Blog } from '../../src/core/ports.ts';
-import { detailBody, idOf, jsonHeaders, notFoundBody, referenceOptions, serveUntilSignalled } from './reference.ts';
+import { detailBody, headerList, idOf, notFoundBody, referenceOptions, serveUntilSignalled } from './reference.ts';
 import { openRowReader, type Page } from './row-reader.ts';
 
 const { databaseUrl, port } = referenceOptions();
 const reader = await openRowReader(databaseUrl);
 
 function send(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { ...jsonHeaders, 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(status, headerList('Content-Length', String(Buffer.byteLength(body))));
   response.end(body);
 }
 
@@ -34,7 +34,7 @@ function answerPage(response: ServerResponse, query: URLSearchParams, page: numb
   if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'));
   if (page < last) links.push(link(page + 1, 'next'));
   links.push(link(last, 'last'));
-  response.writeHead(200, { ...jsonHeaders, 'X-Total-Count': String(total), Link: links.join(', '), 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(200, headerList('X-Total-Count', String(total), 'Link', links.join(', '), 'Content-Length', String(Buffer.byteLength(body))));
   response.end(body);
 }
 

@@ -1,6 +1,6 @@
 /** The ceiling: bare node:http answering the detail envelope of one blog kept in memory. */
 import { createServer } from 'node:http';
-import { detailBody, jsonHeaders, referenceOptions, serveUntilSignalled } from './reference.ts';
+import { detailBody, headerList, referenceOptions, serveUntilSignalled } from './reference.ts';
 import { openRowReader } from './row-reader.ts';
 
 const { databaseUrl, port, id } = referenceOptions();
@@ -10,7 +10,7 @@ await reader.close();
 if (!record) throw new Error(`raw-ceiling: blog ${id} not found in ${databaseUrl}`);
 
 const body = Buffer.from(detailBody(record));
-const headers = { ...jsonHeaders, 'Content-Length': body.length };
+const headers = headerList('Content-Length', String(body.length));
 
 serveUntilSignalled(createServer((_request, response) => {
   response.writeHead(200, headers);
