@@ -12,7 +12,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AccessLogFormat } from '../config/settings.ts';
 import { clientAddressOf } from './client-address.ts';
-import { declaredLength } from './send.ts';
+import { contentLengthOf } from './send.ts';
 
 /** Where lines go: `at` is the time the line carries (ms since the epoch), so a rotating file puts it in that day's file. */
 export interface LineSink {
@@ -109,7 +109,7 @@ export function threeDecimals(ms: number): string {
 function combinedFormatter(): Formatter {
   const dateOf = secondCache();
   return (request, response, address, url, elapsedMs, now) => {
-    const length = response.getHeader('content-length') ?? declaredLength(response);
+    const length = contentLengthOf(response);
     // The first Referer and User-Agent, as `request.headers` would give them, read from `rawHeaders`:
     // node builds `request.headers` on first use, and on the native engine's detail read nothing else
     // needs it — building it for the log line alone was most of the log's cost.
@@ -133,7 +133,7 @@ function devFormatter(colors: boolean): Formatter {
   return (request, response, _address, url, elapsedMs) => {
     const status = response.headersSent ? String(response.statusCode) : '-';
     const shown = colors && response.headersSent ? `\x1b[${colourOf(response.statusCode)}m${status}\x1b[0m` : status;
-    const length = response.getHeader('content-length') ?? declaredLength(response);
+    const length = contentLengthOf(response);
     return `${request.method ?? '-'} ${escapeField(url)} ${shown} ${elapsedMs.toFixed(3)} ms - ${length === undefined ? '-' : String(length)}\n`;
   };
 }

@@ -5,16 +5,16 @@ import type { ApiResponse } from './envelope.ts';
 import { lingerAfterAnswer } from './lingering-close.ts';
 
 /**
- * The body length a response declared, for the access log: `writeHead`'s headers are not kept for
- * `getHeader`. A property of the response, not a WeakMap: a WeakMap of short-lived keys cost the
- * garbage collector 4 µs a request here.
+ * `send`'s Content-Length, kept on the response: `writeHead`'s headers are not kept for `getHeader`.
+ * A property of the response, not a WeakMap: a WeakMap of short-lived keys cost the garbage
+ * collector 4 µs a request here.
  */
 const lengthKey = Symbol('declared Content-Length');
 type DeclaringResponse = ServerResponse & { [lengthKey]?: number };
 
-/** The Content-Length `send` wrote for this response; undefined when it did not answer it. */
-export function declaredLength(response: ServerResponse): number | undefined {
-  return (response as DeclaringResponse)[lengthKey];
+/** The Content-Length a response declared, by `send` or by `setHeader` (the pages); undefined when none. */
+export function contentLengthOf(response: ServerResponse): number | string | string[] | undefined {
+  return (response as DeclaringResponse)[lengthKey] ?? response.getHeader('content-length');
 }
 
 /**
