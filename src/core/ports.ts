@@ -106,7 +106,8 @@ export interface BlogRepository {
   insertAutosaved(blog: NewPost, policy: RevisionPolicy): Promise<{ id: number; revision: number }>;
   /**
    * Saves one of `author`'s blogs: `change` computes the new version from the current one, which is
-   * kept as a revision of kind 'save', in one transaction. Resolves whether the blog was `author`'s.
+   * kept as a revision of kind 'save' unless its text is the same (a change of status or time
+   * alone), in one transaction. Resolves whether the blog was `author`'s.
    */
   updateOwn(id: number, author: string, change: (current: Blog) => PostChanges, policy: RevisionPolicy): Promise<boolean>;
   /** Deletes the blog (and its revisions) only if `author` owns it; resolves whether a row was deleted. */
@@ -115,7 +116,7 @@ export interface BlogRepository {
   revisionsOwn(id: number, author: string): Promise<RevisionSummary[] | undefined>;
   /** One revision of one of `author`'s blogs. */
   revisionOwn(id: number, author: string, revision: number): Promise<{ own: false } | { own: true; revision: Revision | undefined }>;
-  /** Makes a revision current (text only; updatetime = policy.time), keeping the replaced version as kind 'restore'. */
+  /** Makes a revision current (text only; updatetime = policy.time), keeping the replaced version as kind 'restore' unless it reads the same. */
   restoreOwn(id: number, author: string, revision: number, policy: RevisionPolicy): Promise<'restored' | 'not-own' | 'no-revision'>;
   /** Keeps `text` as the blog's pending autosave (replacing an earlier one since the last save); undefined when not theirs. */
   autosaveOwn(id: number, author: string, text: PostText, policy: RevisionPolicy): Promise<{ revision: number } | undefined>;

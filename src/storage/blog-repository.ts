@@ -176,6 +176,9 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
     return row !== undefined && row.author === author;
   }
 
+  /** Whether two versions read the same (status and times aside): saving one over the other keeps no revision. */
+  const sameText = (a: PostText, b: PostText) => a.title === b.title && a.content === b.content && a.format === b.format && a.source === b.source;
+
   async function keepRevision(trx: Transaction<Database>, blogId: number, author: string, text: PostText, kind: Revision['kind'], policy: RevisionPolicy): Promise<number> {
     const revision = await dialect.insertId(trx, 'blog_revisions', {
       blog_id: blogId, author, title: text.title, content: text.content, source: text.source, format: text.format, kind, createtime: policy.time,
@@ -222,8 +225,9 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
         const row = await ownRow(trx, id, author);
         if (!row) return false;
         const current = toBlog(row);
-        await keepRevision(trx, id, author, current, 'save', policy);
-        const { title, content, format, source, status, createtime, updatetime } = change(current);
+        const next = change(current);
+        if (!sameText(current, next)) await keepRevision(trx, id, author, current, 'save', policy);
+        const { title, content, format, source, status, createtime, updatetime } = next;
         await trx.updateTable('blogs').set({ title, content, format, source, status, createtime, updatetime }).where('id', '=', id).execute();
         return true;
       });
@@ -257,8 +261,10 @@ export function blogRepository(db: BlogDatabase, dialect: StorageDialect, { matc
         if (!row) return 'not-own' as const;
         const kept = await trx.selectFrom('blog_revisions').select(revisionColumns).where('id', '=', revision).where('blog_id', '=', id).executeTakeFirst();
         if (!kept) return 'no-revision' as const;
-        const { title, content, source, format } = toRevision(kept);
-        await keepRevision(trx, id, author, toBlog(row), 'restore', policy);
+        const restored = toRevision(kept);
+        const { title, content, source, format } = restored;
+        const current = toBlog(row);
+        if (!sameText(current, restored)) await keepRevision(trx, id, author, current, 'restore', policy);
         await trx.updateTable('blogs').set({ title, content, source, format, updatetime: policy.time }).where('id', '=', id).execute();
         return 'restored' as const;
       });

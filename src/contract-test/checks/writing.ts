@@ -263,7 +263,7 @@ export const writingChecks: readonly Check[] = [
   },
   {
     group: 'revisions',
-    name: 'every save keeps the previous version, newest first; restore makes one current and keeps the replaced one',
+    name: 'every save keeps the previous version (an unchanged save none), newest first; restore makes one current and keeps the replaced one',
     optional,
     writes: true,
     async run(context) {
@@ -272,6 +272,8 @@ export const writingChecks: readonly Check[] = [
       for (const [title, content] of [[`版本2 ${context.token}`, '二'], [`版本3 ${context.token}`, '三']] as const) {
         context.expect.success(await context.user.post(`/api/blog/update?id=${id}`, { title, content }));
       }
+      // Saved again unchanged: nothing new to keep.
+      context.expect.success(await context.user.post(`/api/blog/update?id=${id}`, { title: `版本3 ${context.token}`, content: '三' }));
       const listedRevisions = await revisionsOf(context, id);
       assert.deepEqual(listedRevisions.map((revision) => revision.title), [`版本2 ${context.token}`, `版本1 ${context.token}`]);
       assert.ok(listedRevisions.every((revision) => revision.kind === 'save' && revision.format === 'html'));
