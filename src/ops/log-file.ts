@@ -70,6 +70,10 @@ export class LogFile {
   readonly #flushIntervalMs: number;
   readonly #writer: SonicBoom;
   readonly #batch: ByteBatch;
+  /** Buffers handed to the writer and not yet written out, oldest first, with the writer's byte count at which each is. */
+  readonly #inFlight: { buffer: Buffer; writtenAt: number }[] = [];
+  #handedBytes = 0;
+  #writtenBytes = 0;
   #bytes: number;
   #timer: NodeJS.Timeout | undefined;
   #midnightTimer: NodeJS.Timeout | undefined;
@@ -108,6 +112,7 @@ export class LogFile {
     this.#bytes = statSync(this.path).size;
     this.#writer = new sonicBoom.SonicBoom({ dest: this.path, append: true, sync: false, minLength: 0, contentMode: 'buffer' });
     this.#writer.on('error', (error: unknown) => options.onError(`cannot write ${this.path}`, error));
+    this.#writer.on('write', this.#onWritten);
     process.on('exit', this.#flushOnExit);
     if (options.rotate === 'daily') {
       this.#archive();
@@ -192,8 +197,18 @@ export class LogFile {
   }
 
   #writeAll(chunks: readonly Buffer[]): void {
-    for (const chunk of chunks) this.#writer.write(chunk);
+    for (const chunk of chunks) {
+      this.#handedBytes += chunk.length;
+      this.#inFlight.push({ buffer: chunk, writtenAt: this.#handedBytes });
+      this.#writer.write(chunk);
+    }
   }
+
+  /** sonic-boom writes in order and reports each write's bytes: a buffer wholly written goes back to the batch to be filled again. */
+  readonly #onWritten = (bytes: number) => {
+    this.#writtenBytes += bytes;
+    while (this.#inFlight.length > 0 && this.#inFlight[0]!.writtenAt <= this.#writtenBytes) this.#batch.recycle(this.#inFlight.shift()!.buffer);
+  };
 
   #rotate(reason: 'daily' | 'size', at: number): void {
     const day = localDay(reason === 'daily' ? this.#periodStart : at);
