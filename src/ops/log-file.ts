@@ -1,20 +1,23 @@
 /**
  * A log file that costs almost nothing per line and rotates without losing, duplicating or splitting
  * one. Lines are encoded once into a byte batch in memory (src/ops/byte-batch.ts) and handed to
- * sonic-boom (pino's writer, in its Buffer mode: queueing while a write is in flight, partial
- * writes, EAGAIN, reopen) in batches: when the batch reaches
- * `batchBytes`, or `flushIntervalMs` after its first line, so a quiet server's lines reach the file
- * soon. (The batch is ours rather than sonic-boom's `minLength` + `periodicFlush`: those write an empty
- * chunk every period even when idle, and leave a remainder below `minLength` queued behind an
- * in-flight write until the next flush.) A crash (kill -9) loses at most the batch not handed over
- * yet plus the write in flight: the lines of the last `flushIntervalMs`. `close()` writes everything
- * and closes the file; an `exit` of the process without it writes the batch synchronously.
+ * sonic-boom (pino's writer, in its Buffer mode: partial writes, EAGAIN, reopen) in batches: when
+ * the batch reaches `batchBytes`, or `flushIntervalMs` after its first line, so a quiet server's
+ * lines reach the file soon. (The batch is ours rather than sonic-boom's `minLength` +
+ * `periodicFlush`: those write an empty chunk every period even when idle.) Each batch is written
+ * synchronously, as pino's default destination and nginx's buffered `access_log` write: one
+ * `write(2)` of 16 KiB into the page cache takes ~12 µs on the event loop, where handing it to
+ * libuv's thread pool and back cost the served detail read ~1.8 µs a request more
+ * (docs/benchmark.md). The price: a disk that stalls a write stalls the event loop as long. A crash
+ * (kill -9) loses at most the batch not written yet: the lines of the last `flushIntervalMs`.
+ * `close()` writes everything and closes the file; an `exit` of the process without it writes the
+ * batch synchronously.
  *
  * Rotation (at local midnight with `rotate: 'daily'`, and when the file passes `maxBytes`) and
  * `reopen()` (SIGHUP, after logrotate or deploy/split-logs.sh renamed the file) work the same way,
  * between whole lines: new lines are held in memory; everything handed over before is written to the
  * old file (sonic-boom's flush callback); only then is the file renamed (rotation) and reopened, and
- * the held lines go to the new file. sonic-boom's own `reopen()` alone would send lines still queued
+ * the held lines go to the new file. sonic-boom's own `reopen()` alone (asynchronous) would send lines queued
  * behind an in-flight write to the new file — a line of yesterday in today's file —, which is why it
  * is called only once nothing is queued. Each process writes its own file (PM2 instance in the name),
  * so rotations never race between processes.
@@ -110,7 +113,7 @@ export class LogFile {
     // Opened once synchronously so that a folder we may not write to fails the start with its reason.
     closeSync(openSync(this.path, 'a'));
     this.#bytes = statSync(this.path).size;
-    this.#writer = new sonicBoom.SonicBoom({ dest: this.path, append: true, sync: false, minLength: 0, contentMode: 'buffer' });
+    this.#writer = new sonicBoom.SonicBoom({ dest: this.path, append: true, sync: true, minLength: 0, contentMode: 'buffer' });
     this.#writer.on('error', (error: unknown) => options.onError(`cannot write ${this.path}`, error));
     this.#writer.on('write', this.#onWritten);
     process.on('exit', this.#flushOnExit);
