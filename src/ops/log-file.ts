@@ -8,7 +8,8 @@
  * synchronously, as pino's default destination and nginx's buffered `access_log` write: one
  * `write(2)` of 16 KiB into the page cache takes ~12 µs on the event loop, where handing it to
  * libuv's thread pool and back cost the served detail read ~1.8 µs a request more
- * (docs/benchmark.md). The price: a disk that stalls a write stalls the event loop as long. A crash
+ * (docs/benchmark.md). The price: a disk that stalls a write stalls the event loop as long — as
+ * better-sqlite3's commits on the same disk already do. A crash
  * (kill -9) loses at most the batch not written yet: the lines of the last `flushIntervalMs`.
  * `close()` writes everything and closes the file; an `exit` of the process without it writes the
  * batch synchronously.
