@@ -1,8 +1,10 @@
 /**
  * The batches of a LogFile: the chunks written out are filled again (src/ops/byte-batch.ts), so a
- * chunk taken back too early would overwrite lines still on their way to the file. Lines written
- * faster than the file takes them — batches queued behind writes in flight, lines of every length,
- * multi-byte text, lines longer than a chunk — must all reach the file whole and in order.
+ * chunk taken back before sonic-boom has written all of it would overwrite lines still on their way
+ * to the file. Lines in bursts — lines of every length, multi-byte text, lines longer than a chunk,
+ * many batches between turns of the event loop — must all reach the file whole and in order. (With
+ * the writer asynchronous, as it was until the batches were written synchronously, giving a chunk
+ * back at hand-over instead of after its write failed this test.)
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
