@@ -9,19 +9,18 @@
  * `write(2)` of 16 KiB into the page cache takes ~12 µs on the event loop, where handing it to
  * libuv's thread pool and back cost the served detail read ~1.8 µs a request more
  * (docs/benchmark.md). The price: a disk that stalls a write stalls the event loop as long — as
- * better-sqlite3's commits on the same disk already do. A crash
- * (kill -9) loses at most the batch not written yet: the lines of the last `flushIntervalMs`.
- * `close()` writes everything and closes the file; an `exit` of the process without it writes the
- * batch synchronously.
+ * better-sqlite3's commits on the same disk already do. A crash (kill -9) loses at most the batch
+ * not written yet: the lines of the last `flushIntervalMs`. `close()` writes everything and closes
+ * the file; an `exit` of the process without it writes the batch synchronously.
  *
  * Rotation (at local midnight with `rotate: 'daily'`, and when the file passes `maxBytes`) and
  * `reopen()` (SIGHUP, after logrotate or deploy/split-logs.sh renamed the file) work the same way,
  * between whole lines: new lines are held in memory; everything handed over before is written to the
  * old file (sonic-boom's flush callback); only then is the file renamed (rotation) and reopened, and
- * the held lines go to the new file. sonic-boom's own `reopen()` alone (asynchronous) would send lines queued
- * behind an in-flight write to the new file — a line of yesterday in today's file —, which is why it
- * is called only once nothing is queued. Each process writes its own file (PM2 instance in the name),
- * so rotations never race between processes.
+ * the held lines go to the new file. sonic-boom's own `reopen()` alone would send what it still
+ * holds (the rest of a write that failed, to be retried) to the new file — a line of yesterday in
+ * today's file —, which is why it is called only once nothing is queued. Each process writes its
+ * own file (PM2 instance in the name), so rotations never race between processes.
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
