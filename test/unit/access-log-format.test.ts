@@ -1,9 +1,32 @@
 /** The pieces of an access-log line (src/http/access-log.ts): the CLF date, password masking, escaping. */
 import { strict as assert } from 'node:assert';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals } from '../../src/http/access-log.ts';
+import { LogFile } from '../../src/ops/log-file.ts';
+
+async function serve(listener: RequestListener, send: (port: number) => Promise<void>): Promise<void> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await send((server.address() as AddressInfo).port);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** Sends `head` as raw bytes (a header value may carry any byte but CR and LF) and reads the answer to its end. */
+function rawRequest(port: number, head: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(head));
+    socket.on('data', () => {}).on('end', resolve).on('error', reject);
+  });
+}
 
 test('the CLF date is local time with its offset', () => {
   const date = new Date(2026, 11, 1, 9, 5, 7);
@@ -32,6 +55,38 @@ test('the response time has the digits toFixed(3) gives, ties and large values i
 test('quotes, backslashes and control characters are written \\xHH', () => {
   assert.equal(escapeField('Mozilla/5.0 (X11)'), 'Mozilla/5.0 (X11)');
   assert.equal(escapeField('a"b\\c\nd\x7f'), 'a\\x22b\\x5cc\\x0ad\\x7f');
+});
+
+test('combined lines: raw header bytes, escapes and a line longer than a batch chunk, the same in a log file as in any sink', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blog-server-combined-'));
+  try {
+    const file = new LogFile({ dir, base: 'access', rotate: 'off', maxBytes: 0, keepDays: 0, onError: (message, error) => assert.fail(`${message} ${String(error)}`) });
+    const lines: string[] = [];
+    const toFile = createAccessLog('combined', { trustProxy: false, sink: file });
+    const toStrings = createAccessLog('combined', { trustProxy: false, sink: { write: (line) => void lines.push(line) } });
+    const handler: RequestListener = (_request, response) => {
+      response.statusCode = 201;
+      response.setHeader('content-length', '2');
+      response.end('ok');
+    };
+    // Bytes above 0x7f arrive as latin1 characters; each is written as its UTF-8, as Buffer#write does.
+    const agent = 'Mo"z\\illa\t\xe4\xb8\xad "x"';
+    const long = `/x?q=${'y'.repeat(12_000)}`;
+    await serve(toFile.wrap(toStrings.wrap(handler)), async (port) => {
+      await rawRequest(port, Buffer.from(`GET /p?a="b"\\&password=s3cret HTTP/1.1\r\nHost: h\r\nuser-AGENT: ${agent}\r\nREFERER: http://r/\xe9\r\nReferer: second\r\nConnection: close\r\n\r\n`, 'latin1'));
+      await rawRequest(port, Buffer.from(`HEAD ${long} HTTP/1.0\r\n\r\n`, 'latin1'));
+    });
+    await file.close();
+    // The two logs differ only in the response times each measured.
+    const normalized = (line: string) => line.replace(/\[[^\]]+\]/, '[DATE]').replace(/ \d+\.\d{3}\n$/, ' T\n');
+    assert.equal(lines.length, 2);
+    assert.deepEqual(readFileSync(file.path, 'utf8').split(/(?<=\n)/).map(normalized), lines.map(normalized));
+    const [first, second] = lines.map(normalized);
+    assert.equal(first, `127.0.0.1 - - [DATE] "GET /p?a=\\x22b\\x22\\x5c&password=*** HTTP/1.1" 201 2 "http://r/é" "Mo\\x22z\\x5cilla\\x09ä¸­ \\x22x\\x22" T\n`);
+    assert.equal(second, `127.0.0.1 - - [DATE] "HEAD ${long} HTTP/1.0" 201 2 "-" "-" T\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('dev lines: method, masked URL, status (coloured when asked), time, bytes', async () => {
