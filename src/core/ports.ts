@@ -155,6 +155,8 @@ export interface UnlockOutcome {
 /** Ends a user's sessions on the server; `keep` is the session (as the client holds it) that stays. */
 export interface UserSessions {
   endSessionsOf(userId: number, keep?: string): Promise<number>;
+  /** Every session of every user (a restore replaced the users). */
+  endAllSessions(): Promise<number>;
 }
 
 /** Who is acting: an HTTP client, or null for the command line. */

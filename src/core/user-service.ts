@@ -96,6 +96,14 @@ export class UserService {
     return this.#passwordChanged(user.id, user.username, hash, null, undefined);
   }
 
+  /**
+   * Ends every session (the command line's `restore --force`: the users the sessions name were
+   * replaced, and a session trusts the name and id it holds). Resolves how many ended.
+   */
+  endAllSessions(): Promise<number> {
+    return this.#sessions.endAllSessions();
+  }
+
   /** Clears the login limit of a user on every address (the command line's `user unlock`). */
   async unlock(username: string): Promise<UnlockOutcome> {
     const outcome = await this.#limiter.unlock(username);

@@ -36,6 +36,13 @@ export class MemorySessionStore implements SessionStore {
     return ended;
   }
 
+  async destroyAll(): Promise<number> {
+    this.#purgeExpired();
+    const ended = this.#sessions.size;
+    this.#sessions.clear();
+    return ended;
+  }
+
   async close(): Promise<void> {
     this.#sessions.clear();
   }

@@ -35,6 +35,9 @@ local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[2], last[2])
 return 1`;
 
+/** A literal prefix in a SCAN pattern: `*`, `?`, `[`, `]` and `\\` escaped. */
+const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
 export class RedisSessionStore implements SessionStore {
   readonly #client: RedisClient;
   readonly prefix: string;
@@ -84,6 +87,29 @@ export class RedisSessionStore implements SessionStore {
     if (keys.length > 0) transaction.del(keys.map((key) => this.prefix + key));
     const replies = await transaction.exec();
     return keys.length > 0 ? Number(replies[1]) : 0;
+  }
+
+  /**
+   * Scans `<prefix>*` (the sessions only: the user indexes are outside it) and `<index prefix>*`,
+   * deleting what it finds a page at a time; sessions made while it runs may survive it.
+   */
+  async destroyAll(): Promise<number> {
+    let ended = 0;
+    for (const [pattern, counted] of [[`${globEscaped(this.prefix)}*`, true], [`${globEscaped(this.userIndexPrefix)}*`, false]] as const) {
+      let page: string[] = [];
+      const deletePage = async () => {
+        if (page.length === 0) return;
+        const deleted = await this.#client.unlink(page);
+        if (counted) ended += deleted;
+        page = [];
+      };
+      for await (const keys of this.#client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
+        page.push(...keys);
+        if (page.length >= 500) await deletePage();
+      }
+      await deletePage();
+    }
+    return ended;
   }
 
   /** The shared client stays open: the app closes it after everything that uses it. */

@@ -9,5 +9,7 @@ export interface SessionStore {
   destroy(key: string): Promise<void>;
   /** Ends every session of the user but the one under `exceptKey`; resolves how many ended. */
   destroyUser(userId: number, exceptKey?: string): Promise<number>;
+  /** Ends every session (the users they name may be gone: a restore replaced them); resolves how many live ones ended. */
+  destroyAll(): Promise<number>;
   close(): Promise<void>;
 }

@@ -67,6 +67,11 @@ export class Sessions implements UserSessions {
     return withDeadline(this.store.destroyUser(userId, keep === undefined ? undefined : this.#keyOf(keep)), this.#options.storeTimeoutMs);
   }
 
+  /** Every session; no deadline: a command waits for a store with many sessions (a Redis scan). */
+  endAllSessions(): Promise<number> {
+    return this.store.destroyAll();
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

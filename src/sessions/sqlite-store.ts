@@ -26,6 +26,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #upsert: SqliteDatabase.Statement<[string, string, number, number]>;
   readonly #delete: SqliteDatabase.Statement<[string]>;
   readonly #deleteUser: SqliteDatabase.Statement<[number, string], number>;
+  readonly #deleteAll: SqliteDatabase.Statement<[], number>;
   readonly #purge: SqliteDatabase.Statement<[number]>;
   readonly #purgeLoginFailures: SqliteDatabase.Statement<[number]>;
   readonly #timer: NodeJS.Timeout;
@@ -48,6 +49,7 @@ export class SqliteSessionStore implements SessionStore {
     this.#upsert = this.#database.prepare('insert into sessions (key, data, expires, user_id) values (?, ?, ?, ?) on conflict (key) do update set data = excluded.data, expires = excluded.expires, user_id = excluded.user_id');
     this.#delete = this.#database.prepare('delete from sessions where key = ?');
     this.#deleteUser = this.#database.prepare<[number, string], number>('delete from sessions where user_id = ? and key <> ? returning expires').pluck();
+    this.#deleteAll = this.#database.prepare<[], number>('delete from sessions returning expires').pluck();
     this.#purge = this.#database.prepare('delete from sessions where expires <= ?');
     this.#purgeLoginFailures = this.#database.prepare('delete from login_failures where expire <= ?');
     this.#timer = setInterval(() => this.purgeExpired(), options.purgeIntervalMs);
@@ -76,6 +78,11 @@ export class SqliteSessionStore implements SessionStore {
     // Expired rows not purged yet go too, but only live ones count as ended.
     const now = Date.now();
     return this.#deleteUser.all(userId, exceptKey ?? '').filter((expires) => expires > now).length;
+  }
+
+  async destroyAll(): Promise<number> {
+    const now = Date.now();
+    return this.#deleteAll.all().filter((expires) => expires > now).length;
   }
 
   /** Deletes expired sessions and login counters; returns how many sessions went. */

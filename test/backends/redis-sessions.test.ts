@@ -53,6 +53,21 @@ describe('Redis session store', { skip }, () => {
     return new RedisSessionStore(redis.client, { prefix: `${redis.prefix}lifecycle:` });
   });
 
+  it('ends every session under its own prefix only, a prefix with glob characters included', async () => {
+    assert.ok(redis);
+    const user = { userId: 3, username: 'wangwu', realname: '王五' };
+    const globbed = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}a*[b]?:` });
+    const neighbour = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}aXbY:` });
+    for (let n = 0; n < 1_200; n++) await globbed.set(`k${n}`, { ...user, userId: n % 7 }, 60);
+    await neighbour.set('kept', user, 60);
+    assert.equal(await globbed.destroyAll(), 1_200);
+    assert.equal(await globbed.get('k5'), undefined);
+    assert.equal(await globbed.destroyUser(5), 0);
+    const leftover = await withRedis((client) => client.keys(`${redis?.prefix ?? ''}a\\*\\[b\\]\\?*`));
+    assert.deepEqual(leftover, [], 'no session and no user index is left');
+    assert.deepEqual(await neighbour.get('kept'), user, 'a prefix the glob would have matched unescaped keeps its session');
+  });
+
   it('stores JSON under its prefix with the TTL it is given', async () => {
     assert.ok(redis && prefix);
     const store = new RedisSessionStore(redis.client, { prefix: `${redis.prefix}sess:` });

@@ -87,6 +87,10 @@ class FlakyStore implements SessionStore {
     this.#check();
     return this.#inner.destroyUser(userId, exceptKey);
   }
+  async destroyAll(): Promise<number> {
+    this.#check();
+    return this.#inner.destroyAll();
+  }
   close(): Promise<void> {
     return this.#inner.close();
   }

@@ -68,6 +68,18 @@ export function runSessionStoreLifecycle(name: string, create: () => Promise<Ses
       assert.equal((await store.get('carol-2'))?.userId, 104);
     });
 
+    it('ends every session of every user, then works as before', async () => {
+      await store.destroyAll();
+      for (const [key, userId] of [['all-1', 201], ['all-2', 201], ['all-3', 202]] as const) await store.set(key, { ...user, userId }, 60);
+      assert.equal(await store.destroyAll(), 3);
+      for (const key of ['all-1', 'all-2', 'all-3']) assert.equal(await store.get(key), undefined);
+      assert.equal(await store.destroyAll(), 0);
+      assert.equal(await store.destroyUser(201), 0, 'no index entry is left behind');
+      await store.set('all-4', { ...user, userId: 201 }, 60);
+      assert.equal((await store.get('all-4'))?.userId, 201);
+      assert.equal(await store.destroyUser(201), 1);
+    });
+
     it('keeps sessions apart', async () => {
       await store.set('a', { ...user, userId: 1 }, 60);
       await store.set('b', { ...user, userId: 2 }, 60);

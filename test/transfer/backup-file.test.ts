@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { parse as parseYaml } from 'yaml';
+import { SqliteSessionStore } from '../../src/sessions/sqlite-store.ts';
 import { migrationsFor } from '../../src/storage/migrations/index.ts';
 import { cliEntry, runCli } from '../helpers/cli.ts';
 import { backupLines, readAll, readCounts, seedDirectly, withStorage, writeBackupLines, type AllRows } from './blog-data.ts';
@@ -155,11 +156,31 @@ describe('backup files (SQLite, through the CLI)', () => {
       });
     }
 
-    it('is replaced with --force --yes', async () => {
-      const result = await runCli(['restore', backup, '--force', '--yes'], { env: { DATABASE_URL: target } });
+    it('is replaced with --force --yes, and every session in the configured store ends', async () => {
+      // The users the sessions name are gone or someone else now: a session trusts its id and name.
+      const sessionsFile = join(dir, 'sessions.db');
+      const before = new SqliteSessionStore({ path: sessionsFile, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: { warn: () => {} } });
+      await before.set('old-1', { userId: 1, username: 'zhangsan', realname: '张三' }, 600);
+      await before.set('old-2', { userId: 2, username: 'lisi', realname: '李四' }, 600);
+      await before.close();
+      const result = await runCli(['restore', backup, '--force', '--yes'], { env: { DATABASE_URL: target, SESSION_DB: sessionsFile } });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /replacing what it held/);
+      assert.match(result.stdout, /ended 2 sessions in the sqlite session store/);
       assert.deepEqual(await readAll(target), sourceRows);
+      const after = new SqliteSessionStore({ path: sessionsFile, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: { warn: () => {} } });
+      try {
+        assert.equal(await after.get('old-1'), undefined);
+        assert.equal(await after.get('old-2'), undefined);
+      } finally {
+        await after.close();
+      }
+    });
+
+    it('with SESSION_STORE=memory, says the running server must be restarted', async () => {
+      const result = await runCli(['restore', backup, '--force', '--yes'], { env: { DATABASE_URL: target, SESSION_STORE: 'memory' } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /SESSION_STORE=memory .* restart it/);
     });
   });
 

@@ -174,6 +174,7 @@ describe('session layer', () => {
       set: () => new Promise(() => {}),
       destroy: () => new Promise(() => {}),
       destroyUser: () => new Promise(() => {}),
+      destroyAll: () => new Promise(() => {}),
       close: async () => {},
     };
     const sessions = new Sessions(stalled, options);
