@@ -81,6 +81,7 @@ describe('defaults', () => {
   it('pins every limit that is not a setting', () => {
     assert.deepEqual(defaults, {
       sqliteBusyTimeoutMs: 5_000,
+      sqliteCacheKib: 65_536,
       networkDatabase: { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
       redis: { prefix: 'blog:', connectTimeoutMs: 2_000, bootTimeoutMs: 5_000, socketTimeoutMs: 5_000, pingIntervalMs: 1_000, reconnectMaxDelayMs: 2_000, maxPendingCommands: 1_000 },
       titleMaxLength: 100, contentMaxLength: 100_000, usernameMinLength: 2, usernameMaxLength: 32,

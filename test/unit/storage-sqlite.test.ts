@@ -36,6 +36,9 @@ describe('SQLite storage', () => {
     assert.deepEqual(await storage.migrate(), []);
     const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(storage.db);
     assert.equal(rows[0]?.journal_mode, 'wal');
+    // Every acknowledged write survives a power cut; the search index's B-trees get a real page cache.
+    assert.equal((await sql<{ synchronous: number }>`pragma synchronous`.execute(storage.db)).rows[0]?.synchronous, 2);
+    assert.equal((await sql<{ cache_size: number }>`pragma cache_size`.execute(storage.db)).rows[0]?.cache_size, -65_536);
     await storage.close();
   });
 

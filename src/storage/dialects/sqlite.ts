@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type DialectAdapter, type Driver, type MigrationLockOptions, type SqliteDialectConfig, type Transaction } from 'kysely';
+import { defaults } from '../../config/defaults.ts';
 import type { BlogDatabase, Database } from '../database.ts';
 import type { StorageDialect, StorageOptions } from './dialect.ts';
 import { groupCommitInserts, groupCommitUnits } from './sqlite-group-commit.ts';
@@ -97,6 +98,7 @@ export function sqliteDialect(path: string, options: StorageOptions): StorageDia
       database.pragma('journal_mode = WAL');
       // FULL: a write the API acknowledged survives a power cut, not only a crash.
       database.pragma('synchronous = FULL');
+      database.pragma(`cache_size = -${defaults.sqliteCacheKib}`);
       prepareOwn = database.prepare.bind(database);
       const opened = withStatementCache(database);
       insert = groupCommitInserts(opened);
