@@ -97,7 +97,7 @@ export class UserService {
   }
 
   /**
-   * Ends every session (the command line's `restore --force`: the users the sessions name were
+   * Ends every session (the command line's `restore`: the users the sessions name were
    * replaced, and a session trusts the name and id it holds). Resolves how many ended.
    */
   endAllSessions(): Promise<number> {
