@@ -90,26 +90,21 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Scans `<prefix>*` (the sessions only: the user indexes are outside it) and `<index prefix>*`,
-   * deleting what it finds a page at a time; sessions made while it runs may survive it.
+   * Scans `<prefix>*` (the sessions only: the user indexes are outside it), then `<index prefix>*`,
+   * unlinking each page the scan returns; sessions made while it runs may survive it.
    */
   async destroyAll(): Promise<number> {
-    let ended = 0;
-    for (const [pattern, counted] of [[`${globEscaped(this.prefix)}*`, true], [`${globEscaped(this.userIndexPrefix)}*`, false]] as const) {
-      let page: string[] = [];
-      const deletePage = async () => {
-        if (page.length === 0) return;
-        const deleted = await this.#client.unlink(page);
-        if (counted) ended += deleted;
-        page = [];
-      };
-      for await (const keys of this.#client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
-        page.push(...keys);
-        if (page.length >= 500) await deletePage();
-      }
-      await deletePage();
-    }
+    const ended = await this.#unlinkAll(`${globEscaped(this.prefix)}*`);
+    await this.#unlinkAll(`${globEscaped(this.userIndexPrefix)}*`);
     return ended;
+  }
+
+  async #unlinkAll(pattern: string): Promise<number> {
+    let unlinked = 0;
+    for await (const keys of this.#client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
+      if (keys.length > 0) unlinked += await this.#client.unlink(keys);
+    }
+    return unlinked;
   }
 
   /** The shared client stays open: the app closes it after everything that uses it. */

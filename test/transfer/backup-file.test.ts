@@ -159,7 +159,8 @@ describe('backup files (SQLite, through the CLI)', () => {
     it('is replaced with --force --yes, and every session in the configured store ends', async () => {
       // The users the sessions name are gone or someone else now: a session trusts its id and name.
       const sessionsFile = join(dir, 'sessions.db');
-      const before = new SqliteSessionStore({ path: sessionsFile, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: { warn: () => {} } });
+      const openSessions = () => new SqliteSessionStore({ path: sessionsFile, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: { warn: () => {} } });
+      const before = openSessions();
       await before.set('old-1', { userId: 1, username: 'zhangsan', realname: '张三' }, 600);
       await before.set('old-2', { userId: 2, username: 'lisi', realname: '李四' }, 600);
       await before.close();
@@ -168,7 +169,7 @@ describe('backup files (SQLite, through the CLI)', () => {
       assert.match(result.stdout, /replacing what it held/);
       assert.match(result.stdout, /ended 2 sessions in the sqlite session store/);
       assert.deepEqual(await readAll(target), sourceRows);
-      const after = new SqliteSessionStore({ path: sessionsFile, busyTimeoutMs: 1_000, purgeIntervalMs: 60_000, log: { warn: () => {} } });
+      const after = openSessions();
       try {
         assert.equal(await after.get('old-1'), undefined);
         assert.equal(await after.get('old-2'), undefined);

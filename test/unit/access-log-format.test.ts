@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals } from '../../src/http/access-log.ts';
 import { LogFile } from '../../src/ops/log-file.ts';
 
+/** Serves `listener` on a free port while `send` runs, then leaves the access logs' close listeners a moment. */
 async function serve(listener: RequestListener, send: (port: number) => Promise<void>): Promise<void> {
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,20 +94,15 @@ test('dev lines: method, masked URL, status (coloured when asked), time, bytes',
   for (const colors of [false, true]) {
     const lines: string[] = [];
     const log = createAccessLog('dev', { trustProxy: false, colors, sink: { write: (line) => void lines.push(line) } });
-    const server = createServer(log.wrap((_request, response) => {
+    const handler: RequestListener = (_request, response) => {
       // Through setHeader, as every engine does: headers given to writeHead alone are not readable back.
       response.statusCode = 404;
       response.setHeader('content-length', '2');
       response.end('no');
-    }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
+    };
+    await serve(log.wrap(handler), async (port) => {
       await (await fetch(`http://127.0.0.1:${port}/api/x?password=s3cret`)).text();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
     const status = colors ? '\x1b[33m404\x1b[0m' : '404';
     assert.equal(lines.length, 1);
     const [method, url, shownStatus, time, ms, dash, bytes] = (lines[0] ?? '').split(' ');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../config/config.ts';
 import { commandHelp } from '../help-text.ts';
 import { allowTarget, describeTables, seconds, withStorages } from '../transfer-support.ts';
-import { withApp } from '../with-app.ts';
+import { noteMemorySessions, withApp } from '../with-app.ts';
 import { UsageError, type Command } from './command.ts';
 
 export const restoreCommand: Command = {
@@ -49,7 +49,7 @@ export const restoreCommand: Command = {
 /** After a restore: the sessions of the users it replaced end (a session trusts the id and name it holds). */
 async function endSessions(config: Config): Promise<void> {
   if (config.session.store === 'memory') {
-    console.error('blog-server: note: with SESSION_STORE=memory the running server\'s sessions are in its memory, out of reach of this command: restart it so that no session of the replaced users stays');
+    noteMemorySessions('so that no session of the replaced users stays');
     return;
   }
   try {

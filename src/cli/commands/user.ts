@@ -4,7 +4,7 @@
  */
 import { commandHelp } from '../help-text.ts';
 import { readPassword } from '../read-password.ts';
-import { withApp } from '../with-app.ts';
+import { noteMemorySessions, withApp } from '../with-app.ts';
 import { UsageError, type Command } from './command.ts';
 
 const subcommands = ['add', 'passwd', 'unlock'] as const;
@@ -52,7 +52,7 @@ export const userCommand: Command = {
         const ended = await app.services.users.changePassword(username, password);
         console.log(`blog-server: changed the password of ${username}; ended ${ended === 1 ? '1 session' : `${ended} sessions`}`);
         if (config.session.store === 'memory') {
-          console.error(`blog-server: note: with SESSION_STORE=memory the running server's sessions are in its memory, out of reach of this command: restart it to end ${username}'s sessions`);
+          noteMemorySessions(`to end ${username}'s sessions`);
         }
       }
     });
