@@ -458,15 +458,19 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
       : sql`coalesce((select n from blog_title_gram_counts where gram = ${value}), 0)`;
     let hidden = sql``;
     if (plan.visibleAt !== undefined) {
+      // One probe of the list by its key for each hidden blog, as a scalar subquery: written as
+      // `exists`, MariaDB made it a semi-join and read every posting of the term (3.5 ms at 100k
+      // for a term of 1 %), however few hidden blogs there were.
       const holds = kind === 'term'
-        ? sql`exists (select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id)`
-        : sql`exists (select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id)`;
-      // Each count has one selective indexed condition: createtime ahead (blogs_createtime_id), or a
-      // draft (the partial index blogs_drafts_author of 005; MariaDB has none and scans the drafts' status).
-      const drafts = sql`b.status = 'draft'`;
+        ? sql`(select 1 from blog_search_postings p where p.term = ${value} and p.in_title in (0, 1) and p.createtime = b.createtime and p.blog_id = b.id limit 1) is not null`
+        : sql`(select 1 from blog_title_grams g where g.gram = ${value} and g.blog_id = b.id limit 1) is not null`;
+      // Each count reads one small range: createtime ahead (blogs_createtime_id), or the drafts —
+      // 005's partial index blogs_drafts_author, named on SQLite, which without statistics scanned
+      // the whole author index for them (4 ms at 100k); MariaDB's blogs_status_createtime_id (007).
+      const drafts = dialect === 'sqlite' ? sql`blogs b indexed by blogs_drafts_author` : sql`blogs b`;
       hidden = sql`- (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${holds})
-        - (select count(*) from blogs b where ${drafts} and ${holds})
-        + (select count(*) from blogs b where b.createtime > ${plan.visibleAt} and ${drafts} and ${holds})`;
+        - (select count(*) from ${drafts} where b.status = 'draft' and ${holds})
+        + (select count(*) from ${drafts} where b.createtime > ${plan.visibleAt} and b.status = 'draft' and ${holds})`;
     }
     const { rows } = await sql<{ n: number }>`select ${counter} ${hidden} as n`.execute(db);
     return Number(rows[0]?.n ?? 0);

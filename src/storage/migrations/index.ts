@@ -10,6 +10,7 @@ import { blogCounts } from './003-blog-counts.ts';
 import { searchIndex } from './004-search-index.ts';
 import { writing } from './005-writing.ts';
 import { searchPostings } from './006-search-postings.ts';
+import { draftsIndex } from './007-drafts-index.ts';
 import type { MigrationDialect } from './per-dialect.ts';
 
 export type { MigrationDialect } from './per-dialect.ts';
@@ -22,5 +23,6 @@ export function migrationsFor(dialect: MigrationDialect): Record<string, Migrati
     '2026-12-01-004-search-index': searchIndex[dialect],
     '2026-12-01-005-writing': writing[dialect],
     '2026-12-01-006-search-postings': searchPostings[dialect],
+    '2026-12-04-007-drafts-index': draftsIndex[dialect],
   };
 }
