@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { rareGramBlogs } from '../../src/storage/search-index.ts';
 import { Client, assertEnvelope } from '../helpers/client.ts';
 import { createTestDatabase, skipUnless, type TestResource } from '../helpers/databases.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -15,6 +16,8 @@ import { seededRandom } from '../helpers/access-log-generator.ts';
 
 /** A small alphabet, so that short queries hit often: CJK, cased Latin (É/é, ß, İ), digits, emoji, LIKE wildcards. */
 const alphabet = Array.from('学习天气中文的aAbBeEéÉßİz09%_\\ 😀🎉-');
+/** One character a quarter of all title characters: in more titles than `rareGramBlogs`, so its pages walk the blogs. */
+const common = '的';
 const authors = ['zhangsan', 'lisi', 'wangwu'];
 const postCount = 2_000;
 
@@ -80,7 +83,7 @@ for (const storage of storages) {
       const { db } = server.app.storage;
       // Straight into `blogs`, as another program would write: the triggers queue them for the index.
       const rows = Array.from({ length: postCount }, (_, index) => ({
-        title: Array.from({ length: 2 + Math.floor(next() * 14) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''),
+        title: Array.from({ length: 2 + Math.floor(next() * 14) }, () => (next() < 0.25 ? common : alphabet[Math.floor(next() * alphabet.length)])).join(''),
         content: 'c',
         author: authors[index % authors.length] ?? 'zhangsan',
         // Repeated times: the order falls back on the id.
@@ -97,7 +100,8 @@ for (const storage of storages) {
       await database?.drop();
     });
 
-    const check = async (batch: readonly Query[]) => {
+    /** `misses`: whether some of the batch must find nothing (random queries; not a batch of one common keyword). */
+    const check = async (batch: readonly Query[], { misses = true } = {}) => {
       assert.ok(server);
       const client = new Client(server.url);
       let hits = 0;
@@ -113,7 +117,7 @@ for (const storage of storages) {
         if (all.length > 0) hits += 1;
       }
       // The queries are meaningful: most find something, some find nothing.
-      assert.ok(hits > batch.length / 3 && hits < batch.length, `${hits} of ${batch.length} queries hit`);
+      assert.ok(hits > batch.length / 3 && (!misses || hits < batch.length), `${hits} of ${batch.length} queries hit`);
     };
 
     it('while the rows are still queued (the fallback scan)', async () => {
@@ -129,6 +133,17 @@ for (const storage of storages) {
       assert.equal(await server.app.storage.search.pendingCount(), 0);
       assert.ok(seen.length > 2 && seen.at(-1) === postCount, `progress ${seen.join(', ')}`);
       await check(queries(next, posts, 150));
+    });
+
+    it('a keyword whose grams are all common: its pages walk the blogs newest first, with the same answers', async () => {
+      assert.ok(server);
+      const counter = await server.app.storage.db.selectFrom('blog_title_gram_counts').select('n').where('gram', '=', common).executeTakeFirst();
+      assert.ok(Number(counter?.n) > rareGramBlogs, `'${common}' is in ${String(counter?.n)} titles, more than ${rareGramBlogs}`);
+      const walked: Query[] = [];
+      for (const author of [undefined, ...authors]) {
+        for (const [page, pageSize] of [[1, 50], [1, 7], [3, 7], [40, 5], [400, 5]] as const) walked.push({ keyword: common, ...(author ? { author } : {}), page, pageSize });
+      }
+      await check(walked, { misses: false });
     });
 
     it('after writes through the API: created, updated and deleted posts at once', async () => {
