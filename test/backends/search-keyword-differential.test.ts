@@ -141,7 +141,8 @@ for (const storage of storages) {
       assert.ok(Number(counter?.n) > rareGramBlogs, `'${common}' is in ${String(counter?.n)} titles, more than ${rareGramBlogs}`);
       const walked: Query[] = [];
       for (const author of [undefined, ...authors]) {
-        for (const [page, pageSize] of [[1, 50], [1, 7], [3, 7], [40, 5], [400, 5]] as const) walked.push({ keyword: common, ...(author ? { author } : {}), page, pageSize });
+        // Page 1,400 of 5 ends past where a walk beats the list (`walkIsShorter`): that page reads the list.
+        for (const [page, pageSize] of [[1, 50], [1, 7], [3, 7], [40, 5], [400, 5], [1_400, 5]] as const) walked.push({ keyword: common, ...(author ? { author } : {}), page, pageSize });
       }
       await check(walked, { misses: false });
     });
