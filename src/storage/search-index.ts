@@ -332,9 +332,10 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
     const out: RawBuilder<boolean>[] = [];
     out.push(...blogConditions(dialect, plan, walksBlogs(plan, use)));
     if (plan.keyword !== undefined) {
-      // A page reads one list at most, the rare gram's, and probes the others per blog: driven from a
-      // common gram's list, it read and sorted every blog holding it (SQLite 19 ms and MariaDB 550 ms
-      // for a character in 10 % of 100,000 titles, where the walk takes 0.06 and 1).
+      // A page that walks probes every gram per blog; one with a rare gram reads that list alone and
+      // probes the others. Driven from a common gram's list, a first page read and sorted every blog
+      // holding it (SQLite 19 ms and MariaDB 550 ms for a character in 10 % of 100,000 titles, where
+      // the walk takes 0.06 and 1); past the walk's reach (`walkIsShorter`) the lists are read.
       for (const gram of keywordGrams(plan.keyword)) {
         const listed = use === 'count' || (!plan.walk && (plan.rareGram === undefined || gram === plan.rareGram));
         out.push(listed ? gramList(gram, plan) : holdsGram(gram));
