@@ -49,7 +49,7 @@ const batchSize = 200;
  * connection meanwhile (SQLite has one), so a batch stays around a tenth of a second.
  */
 const backgroundBatchSize = 50;
-/** A keyword gram held by at most this many blogs drives its query (`rarestGram`); past it, a page may walk the blogs. */
+/** A keyword gram held by at most this many blogs drives its query (`gramCounts`); past it, a page may walk the blogs. */
 export const rareGramBlogs = 1_000;
 /**
  * Blogs a keyword page's walk may pass for each blog of the gram list it avoids: a listed blog is read
@@ -225,7 +225,7 @@ interface Plan {
   search?: SearchQuery;
   visibleAt?: number;
   status?: NonNullable<BlogFilter['status']>;
-  /** A keyword gram held by few blogs, whose list drives the query (`rarestGram`). */
+  /** A keyword gram held by few blogs, whose list drives the query (`gramCounts`). */
   rareGram?: string;
   /** A keyword page walks the blogs newest first, probing their grams (`walkIsShorter`). */
   walk?: boolean;
@@ -238,8 +238,14 @@ interface Plan {
  */
 type Use = 'page' | 'count';
 
-function walksBlogs(plan: Plan, use: Use): boolean {
-  return use === 'page' && plan.walk === true;
+/**
+ * Whether a page that ends `reach` matches in finds them sooner walking the `blogs` newest first than
+ * reading the list of a gram `held` blogs hold: the walk passes about reach × blogs ÷ held of them
+ * (ten matches of a gram in one title in ten: a hundred blogs), the list is `held` long, and each
+ * of its blogs is read and sorted whole — `walkedPerListed` times what the walk spends on one.
+ */
+function walkIsShorter(held: number, reach: number, blogs: number): boolean {
+  return reach * blogs < walkedPerListed * held * held;
 }
 
 /** Whether a blog passes the plan's visibility and status filters (JS twin of `blogConditions`). */
@@ -256,7 +262,7 @@ function visibleInJs(plan: Plan, row: { status: string; createtime: number }): b
  * the query from a `blogs` index on it (SQLite has no statistics here, and would read every public
  * post in createtime order rather than the few in a posting list). PostgreSQL and MariaDB plan from
  * their statistics; an opaque expression there makes `blogs` look tiny and is worse. A page that
- * walks the blogs (`walksBlogs`) walks an author's by their index.
+ * walks the blogs (`Plan.walk`) walks an author's by their index.
  */
 function filterOnly(dialect: DialectName, column: 'author' | 'status' | 'createtime', walking: boolean): RawBuilder<unknown> {
   const ref = sql.ref(`b.${column}`);
@@ -329,16 +335,17 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
   }
 
   function conditions(plan: Plan, use: Use): RawBuilder<boolean>[] {
+    const walking = use === 'page' && plan.walk === true;
     const out: RawBuilder<boolean>[] = [];
-    out.push(...blogConditions(dialect, plan, walksBlogs(plan, use)));
+    out.push(...blogConditions(dialect, plan, walking));
     if (plan.keyword !== undefined) {
       // A page that walks probes every gram per blog; one with a rare gram reads that list alone and
       // probes the others. Driven from a common gram's list, a first page read and sorted every blog
       // holding it (SQLite 19 ms and MariaDB 550 ms for a character in 10 % of 100,000 titles, where
       // the walk takes 0.06 and 1); past the walk's reach (`walkIsShorter`) the lists are read.
       for (const gram of keywordGrams(plan.keyword)) {
-        const listed = use === 'count' || (!plan.walk && (plan.rareGram === undefined || gram === plan.rareGram));
-        out.push(listed ? gramList(gram, plan) : holdsGram(gram));
+        const probed = use === 'page' && (walking || (plan.rareGram !== undefined && gram !== plan.rareGram));
+        out.push(probed ? holdsGram(gram) : gramList(gram, plan));
       }
       // A keyword of one or two code points is its own gram: holding it means containing it.
       if (!isOwnGram(plan.keyword)) {
@@ -438,34 +445,26 @@ export function searchIndex(db: Db, storageDialect: StorageDialect) {
 
   /**
    * The keyword's rarest gram and how many indexed blogs hold it, from the counters (PostgreSQL's own
-   * estimate is its most common values', far off for a rare gram; SQLite has none).
+   * estimate is its most common values', far off for a rare gram; SQLite has none), and the published
+   * blogs, in one statement: on a network database each statement is a round trip. Only numbers come
+   * back, one column per gram (MariaDB's grams are varbinary, which mysql2 would answer as Buffers);
+   * a gram without a counter row is held by no indexed blog, and its empty list drives best of all.
    */
-  async function rarestGram(keyword: string): Promise<{ gram: string; n: number } | undefined> {
+  async function gramCounts(keyword: string): Promise<{ rarest: { gram: string; n: number }; blogs: number } | undefined> {
     const grams = keywordGrams(keyword);
-    const rows = await db.selectFrom('blog_title_gram_counts').select(['gram', 'n']).where('gram', 'in', grams).execute();
-    // MariaDB keeps grams as varbinary (exact bytes, no collation), which mysql2 answers as Buffers.
-    const counts = new Map(rows.map((row): [string, number] => [Buffer.isBuffer(row.gram) ? row.gram.toString('utf8') : String(row.gram), Number(row.n)]));
-    // A gram without a counter row is held by no indexed blog: its empty list drives best of all.
-    return grams.map((gram) => ({ gram, n: counts.get(gram) ?? 0 })).sort((a, b) => a.n - b.n)[0];
-  }
-
-  /**
-   * Whether a page that ends `reach` matches in finds them sooner walking the blogs newest first than
-   * reading the list of a gram `held` blogs hold: the walk passes about reach × blogs ÷ held of them
-   * (ten matches of a gram in one title in ten: a hundred blogs), the list is `held` long, and each
-   * of its blogs is read and sorted whole — `walkedPerListed` times what the walk spends on one.
-   */
-  async function walkIsShorter(held: number, reach: number): Promise<boolean> {
-    const row = await db.selectFrom('blog_total').select('n').where('id', '=', 1).executeTakeFirst();
-    return reach * Number(row?.n ?? 0) < walkedPerListed * held * held;
+    const held = grams.map((gram, index) => sql`coalesce((select n from blog_title_gram_counts where gram = ${gram}), 0) as ${sql.id(`n${index}`)}`);
+    const { rows } = await sql<Record<string, unknown>>`select ${sql.join(held)}, coalesce((select n from blog_total where id = 1), 0) as blogs`.execute(db);
+    const [row] = rows;
+    const [rarest] = grams.map((gram, index) => ({ gram, n: Number(row?.[`n${index}`] ?? 0) })).sort((a, b) => a.n - b.n);
+    return rarest === undefined ? undefined : { rarest, blogs: Number(row?.blogs ?? 0) };
   }
 
   async function matches(filter: BlogFilter, limit: number, offset: number): Promise<Matches> {
     const plan = planOf(filter);
     if (plan.keyword !== undefined) {
-      const rarest = await rarestGram(plan.keyword);
-      if (rarest !== undefined && rarest.n <= rareGramBlogs) plan.rareGram = rarest.gram;
-      else if (rarest !== undefined && plan.search === undefined) plan.walk = await walkIsShorter(rarest.n, offset + limit);
+      const counts = await gramCounts(plan.keyword);
+      if (counts !== undefined && counts.rarest.n <= rareGramBlogs) plan.rareGram = counts.rarest.gram;
+      else if (counts !== undefined && plan.search === undefined) plan.walk = walkIsShorter(counts.rarest.n, offset + limit, counts.blogs);
     }
     if (plan.search && plan.search.pieces.length === 0) return { rows: [], total: 0 };
     const ranked = plan.search !== undefined;
