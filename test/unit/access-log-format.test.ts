@@ -90,6 +90,16 @@ test('combined lines: raw header bytes, escapes and a line longer than a batch c
   }
 });
 
+test('combined lines of one second: each has its own address and method', async () => {
+  const lines: string[] = [];
+  const log = createAccessLog('combined', { trustProxy: true, sink: { write: (line) => void lines.push(line) } });
+  const sent = [['GET', '10.0.0.1'], ['GET', '10.0.0.2'], ['HEAD', '10.0.0.2'], ['GET', '10.0.0.1']] as const;
+  await serve(log.wrap((_request, response) => response.end()), async (port) => {
+    for (const [method, address] of sent) await fetch(`http://127.0.0.1:${port}/p`, { method, headers: { 'x-forwarded-for': address } });
+  });
+  assert.deepEqual(lines.map((line) => /^(\S+) - - \[[^\]]+\] "(\w+) /.exec(line)?.slice(1)), sent.map(([method, address]) => [address, method]));
+});
+
 test('dev lines: method, masked URL, status (coloured when asked), time, bytes', async () => {
   for (const colors of [false, true]) {
     const lines: string[] = [];
