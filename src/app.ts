@@ -12,7 +12,7 @@ import { PasswordHasher } from './core/passwords.ts';
 import type { LoginLimiter } from './core/ports.ts';
 import { UserService } from './core/user-service.ts';
 import { engineNamed } from './engines/index.ts';
-import { createAccessLog } from './http/access-log.ts';
+import { createAccessLog, type AccessLog } from './http/access-log.ts';
 import { createApi } from './http/api.ts';
 import type { ErrorLogger } from './http/envelope.ts';
 import type { Services } from './http/route.ts';
@@ -35,6 +35,8 @@ import { openStorage, type Storage } from './storage/storage.ts';
 export interface App {
   readonly config: Config;
   readonly listener: RequestListener;
+  /** The response class for the server's `createServer`: `base` with the access log's line written as each response closes. */
+  readonly responses: AccessLog['responses'];
   readonly storage: Storage;
   readonly services: Services;
   /** What `createApp` did at start: migrations applied, demo data created. */
@@ -156,12 +158,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : await orClose(() => new LogFile({ dir: config.logDir, base: 'access', instance, rotate, maxBytes, keepDays, onError: (message, error) => log(message, error) }), opened);
   if (accessLogFile) opened.push(() => accessLogFile.close());
   const accessLog = createAccessLog(config.accessLog, { trustProxy: config.trustProxy, ...(accessLogFile ? { sink: accessLogFile } : {}) });
-  const listener = accessLog.wrap(engine({ api, staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }) }));
+  const listener = engine({ api, staticFiles: createStaticFiles(config.webDir, { production: config.env === 'production' }) });
 
   let closing: Promise<void> | undefined;
   return {
     config,
     listener,
+    responses: accessLog.responses,
     storage,
     services,
     startup: { migrations, demo },

@@ -24,7 +24,7 @@ export function listen(app: App, port: number, host: string): Promise<RunningSer
   const { headersTimeoutMs, requestTimeoutMs, maxHeaderBytes } = app.config.http;
   const closable = closableResponses();
   const server = createServer({
-    ServerResponse: closable.ServerResponse,
+    ServerResponse: app.responses(closable.ServerResponse),
     requestTimeout: requestTimeoutMs,
     headersTimeout: headersTimeoutMs,
     connectionsCheckingInterval: Math.min(defaults.timeoutCheckIntervalMs, Math.ceil(headersTimeoutMs / 4)),

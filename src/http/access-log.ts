@@ -1,15 +1,19 @@
 /**
- * Access logs on the raw node:http request, so every engine logs the same line, one per request
- * (served, refused by a parser, unknown, cut off), written when the response closes. `combined`:
+ * Access logs on the raw node:http response, so every engine logs the same line, one per request
+ * (served, refused by a parser, unknown, cut off), written when the response closes. The log is a
+ * subclass of the server's response class (`responses`, given to `createServer`): each response
+ * notes its start, address and URL as it is made, and writes its line as it emits `close`. (A
+ * `close` listener and its closure per request, as on-finished and morgan use, cost ~2,300
+ * instructions a request more: a quarter of the log, docs/benchmark.md.) `combined`:
  * Apache combined format plus the response time in ms — the line GoAccess, `logs analyze` and every
  * log tool read — handed to a sink (the rotating `LOG_DIR/access.log` of src/ops/log-file.ts);
- * `dev`: concise lines on stdout. Formatting is cheap: the date string is made once per second, the
- * rest is concatenation. The address is the client's (X-Forwarded-For only with TRUST_PROXY); the
+ * `dev`: concise lines on stdout. Formatting is cheap: the start of a line (address, date, method)
+ * is made once per client and second, the rest is concatenation. The address is the client's (X-Forwarded-For only with TRUST_PROXY); the
  * value of a `password` query parameter is logged as `***` (the course's GET login puts it there);
  * quotes, backslashes and control characters in quoted fields are written `\xHH`, as nginx does, so
  * no request can break or forge a line.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 // Imported rather than the global: reading the global `performance` went through an IC stub on every request.
 import { performance } from 'node:perf_hooks';
 import type { AccessLogFormat } from '../config/settings.ts';
@@ -21,8 +25,12 @@ export interface LineSink {
   write(line: string, at: number): void;
 }
 
+/** node:http's response class, or one derived from it (src/ops/graceful-shutdown.ts). */
+export type ResponseClass = typeof ServerResponse;
+
 export interface AccessLog {
-  wrap(listener: RequestListener): RequestListener;
+  /** `base` with each response writing its line when it closes; `off` returns it unchanged. */
+  responses(base: ResponseClass): ResponseClass;
 }
 
 export interface AccessLogOptions {
@@ -151,22 +159,40 @@ function devFormatter(colors: boolean): Formatter {
   };
 }
 
-/** Wraps a request listener so each request writes one line when its response closes; `off` returns it unchanged. */
+/** An access log in `format`: `responses` gives the server its response class. */
 export function createAccessLog(format: AccessLogFormat, options: AccessLogOptions): AccessLog {
-  if (format === 'off') return { wrap: (listener) => listener };
+  if (format === 'off') return { responses: (base) => base };
   const { trustProxy, sink = stdout } = options;
   const formatLine = format === 'combined' ? combinedFormatter() : devFormatter(options.colors ?? process.stdout.isTTY === true);
   return {
-    wrap: (listener) => (request, response) => {
-      const started = performance.now();
-      // Taken now: a framework may rewrite `request.url` while routing, and a closed socket has no address.
-      const address = clientAddressOf(request, trustProxy);
-      const url = maskPasswords(request.url ?? '/');
-      response.on('close', () => {
-        const now = Date.now();
-        sink.write(formatLine(request, response, address, url, performance.now() - started, now), now);
-      });
-      listener(request, response);
+    responses: (base) => {
+      class LoggedResponse extends base {
+        readonly #started = performance.now();
+        // Taken now: a framework may rewrite `request.url` while routing, and a closed socket has no address.
+        readonly #address = clientAddressOf(this.req, trustProxy);
+        readonly #url = maskPasswords(this.req.url ?? '/');
+        #logged = false;
+        readonly #emitBefore: ServerResponse['emit'];
+
+        constructor(...args: ConstructorParameters<ResponseClass>) {
+          super(...args);
+          // An own property, over the `emit` the response had (another log's, say): Express gives its
+          // responses a prototype of its own, which would pass over a method of this class.
+          this.#emitBefore = this.emit;
+          this.emit = this.#emitLogged;
+        }
+
+        #emitLogged(event: string | symbol, ...args: unknown[]): boolean {
+          if (event === 'close' && !this.#logged) {
+            this.#logged = true;
+            const now = Date.now();
+            sink.write(formatLine(this.req, this, this.#address, this.#url, performance.now() - this.#started, now), now);
+          }
+          return this.#emitBefore(event, ...args);
+        }
+      }
+      // The class is node's own for any request type: node makes each response with its request.
+      return LoggedResponse as ResponseClass;
     },
   };
 }

@@ -1,17 +1,17 @@
 /** The pieces of an access-log line (src/http/access-log.ts): the CLF date, password masking, escaping. */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, ServerResponse, type RequestListener } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals } from '../../src/http/access-log.ts';
+import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals, type ResponseClass } from '../../src/http/access-log.ts';
 import { LogFile } from '../../src/ops/log-file.ts';
 
-/** Serves `listener` on a free port while `send` runs, then leaves the access logs' close listeners a moment. */
-async function serve(listener: RequestListener, send: (port: number) => Promise<void>): Promise<void> {
-  const server = createServer(listener);
+/** Serves `listener` with `responses` (an access log's) on a free port while `send` runs, then leaves the last lines a moment. */
+async function serve(responses: ResponseClass, listener: RequestListener, send: (port: number) => Promise<void>): Promise<void> {
+  const server = createServer({ ServerResponse: responses }, listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     await send((server.address() as AddressInfo).port);
@@ -73,7 +73,7 @@ test('combined lines: raw header bytes, escapes and a line longer than a batch c
     // Bytes above 0x7f arrive as latin1 characters; each is written as its UTF-8, as Buffer#write does.
     const agent = 'Mo"z\\illa\t\xe4\xb8\xad "x"';
     const long = `/x?q=${'y'.repeat(12_000)}`;
-    await serve(toFile.wrap(toStrings.wrap(handler)), async (port) => {
+    await serve(toFile.responses(toStrings.responses(ServerResponse)), handler, async (port) => {
       await rawRequest(port, Buffer.from(`GET /p?a="b"\\&password=s3cret HTTP/1.1\r\nHost: h\r\nuser-AGENT: ${agent}\r\nREFERER: http://r/\xe9\r\nReferer: second\r\nConnection: close\r\n\r\n`, 'latin1'));
       await rawRequest(port, Buffer.from(`HEAD ${long} HTTP/1.0\r\n\r\n`, 'latin1'));
     });
@@ -94,7 +94,7 @@ test('combined lines of one second: each has its own address and method', async 
   const lines: string[] = [];
   const log = createAccessLog('combined', { trustProxy: true, sink: { write: (line) => void lines.push(line) } });
   const sent = [['GET', '10.0.0.1'], ['GET', '10.0.0.2'], ['HEAD', '10.0.0.2'], ['GET', '10.0.0.1']] as const;
-  await serve(log.wrap((_request, response) => response.end()), async (port) => {
+  await serve(log.responses(ServerResponse), (_request, response) => response.end(), async (port) => {
     for (const [method, address] of sent) await fetch(`http://127.0.0.1:${port}/p`, { method, headers: { 'x-forwarded-for': address } });
   });
   assert.deepEqual(lines.map((line) => /^(\S+) - - \[[^\]]+\] "(\w+) /.exec(line)?.slice(1)), sent.map(([method, address]) => [address, method]));
@@ -110,7 +110,7 @@ test('dev lines: method, masked URL, status (coloured when asked), time, bytes',
       response.setHeader('content-length', '2');
       response.end('no');
     };
-    await serve(log.wrap(handler), async (port) => {
+    await serve(log.responses(ServerResponse), handler, async (port) => {
       await (await fetch(`http://127.0.0.1:${port}/api/x?password=s3cret`)).text();
     });
     const status = colors ? '\x1b[33m404\x1b[0m' : '404';
