@@ -23,9 +23,8 @@ function stopAccepting(server: Server): Promise<void> {
 /**
  * The responses of one server (its `ServerResponse` class, given to `createServer`), told by a
  * drain to close their connection: every head written after `closeConnections()` says
- * `Connection: close`, also that of a request in flight when it was called. Nothing is kept per
- * response: a set of those in flight would hold finished ones past a scavenge, a cost on every
- * request.
+ * `Connection: close`, also that of a request in flight when it was called. No set of responses is
+ * kept: one of those in flight would hold finished ones past a scavenge, a cost on every request.
  */
 export interface ClosableResponses {
   readonly ServerResponse: typeof ServerResponse;
@@ -35,6 +34,13 @@ export interface ClosableResponses {
 export function closableResponses(): ClosableResponses {
   let closing = false;
   class ClosableResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+    constructor(request: Request) {
+      super(request);
+      // An own property: Express gives every response a prototype of its own, which passes over the
+      // class's methods (its responses went on saying keep-alive through a drain).
+      Reflect.set(this, 'writeHead', ClosableResponse.prototype.writeHead);
+    }
+
     override writeHead(statusCode: number, statusMessage?: string, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
     override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
     override writeHead(statusCode: number, statusOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {

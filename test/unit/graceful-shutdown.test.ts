@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { describe, it } from 'node:test';
+import express from 'express';
 import { type ClosableResponses, closableResponses, drainServer, stopOnSignals } from '../../src/ops/graceful-shutdown.ts';
 
 /** A log that keeps its lines. */
@@ -120,9 +121,8 @@ describe('drainServer', () => {
     }
   });
 
-  it('closes the connection of a keep-alive response in flight when the drain begins and finished after the idle grace', async () => {
-    const closable = closableResponses();
-    const { server, url } = await slowServer(400, closable);
+  /** The Connection header of a keep-alive response in flight when a drain with `closable` begins and finished after the idle grace. */
+  async function connectionOfResponseInFlight(server: Server, url: string, closable: ClosableResponses): Promise<string | undefined> {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const answer = new Promise<string | undefined>((resolve, reject) => {
@@ -135,12 +135,28 @@ describe('drainServer', () => {
       // Kept alive, its socket would be idle after the grace, when the sweeps close idle sockets
       // as the client reuses them.
       const drained = drainServer(server, 5_000, { idleGraceMs: 100, closable });
-      assert.equal(await answer, 'close');
+      const connection = await answer;
       await drained;
       assert.equal(server.listening, false);
+      return connection;
     } finally {
       agent.destroy();
     }
+  }
+
+  it('closes the connection of a keep-alive response in flight when the drain begins and finished after the idle grace', async () => {
+    const closable = closableResponses();
+    const { server, url } = await slowServer(400, closable);
+    assert.equal(await connectionOfResponseInFlight(server, url, closable), 'close');
+  });
+
+  it('closes it for Express too, which gives every response a prototype of its own', async () => {
+    const closable = closableResponses();
+    const app = express();
+    app.get('/', (_request, response) => void setTimeout(() => response.send('done'), 400));
+    const server = createServer({ ServerResponse: closable.ServerResponse }, app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    assert.equal(await connectionOfResponseInFlight(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, closable), 'close');
   });
 
   it('answers a request that arrived on an idle keep-alive connection while the loop was held up past the grace', async () => {
