@@ -8,8 +8,9 @@
  * Apache combined format plus the response time in ms — the line GoAccess, `logs analyze` and every
  * log tool read — handed to a sink (the rotating `LOG_DIR/access.log` of src/ops/log-file.ts);
  * `dev`: concise lines on stdout. Formatting is cheap: the start of a line (address, date, method)
- * is made once per client and second, the rest is concatenation. The address is the client's (X-Forwarded-For only with TRUST_PROXY); the
- * value of a `password` query parameter is logged as `***` (the course's GET login puts it there);
+ * is made once per client and second, the rest is concatenation. The address is the client's
+ * (X-Forwarded-For only with TRUST_PROXY); the value of a `password` query parameter is logged as
+ * `***` (the course's GET login puts it there);
  * quotes, backslashes and control characters in quoted fields are written `\xHH`, as nginx does, so
  * no request can break or forge a line.
  */
