@@ -10,9 +10,9 @@
  * `dev`: concise lines on stdout. Formatting is cheap: the start of a line (address, date, method)
  * is made once per client and second, the rest is concatenation. The address is the client's
  * (X-Forwarded-For only with TRUST_PROXY); the value of a `password` query parameter is logged as
- * `***` (the course's GET login puts it there);
- * quotes, backslashes and control characters in quoted fields are written `\xHH`, as nginx does, so
- * no request can break or forge a line.
+ * `***` (the course's GET login puts it there); quotes, backslashes and control characters in
+ * quoted fields are written `\xHH`, as nginx does, and so is any character of an address that
+ * cannot be in one, so no request can break or forge a line.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // Imported rather than the global: reading the global `performance` went through an IC stub on every request.
@@ -79,6 +79,18 @@ export function escapeField(value: string): string {
   return unsafe.test(value) ? value.replace(unsafeAll, hex) : value;
 }
 
+const addressCharacters = /^[\w.:%-]+$/;
+const notAddressCharacter = /[^\w.:%-]/g;
+
+/**
+ * The unquoted first field: an address (IPv4, IPv6, a zone id) as is, anything else with every other
+ * character as `\xHH`. Behind a proxy that appends to X-Forwarded-For rather than replacing it, the
+ * first hop is the client's to choose, and a space or quote in it would forge the fields after it.
+ */
+export function escapeAddress(value: string): string {
+  return addressCharacters.test(value) ? value : value.replace(notAddressCharacter, hex);
+}
+
 const passwordValue = /([?&;]password=)[^&;#]*/g;
 
 /**
@@ -127,7 +139,7 @@ function combinedFormatter(): Formatter {
     const method = request.method ?? '-';
     if (address !== prefixOf.address || date !== prefixOf.date || method !== prefixOf.method) {
       prefixOf = { address, date, method };
-      prefix = `${address} - - [${date}] "${method} `;
+      prefix = `${escapeAddress(address)} - - [${date}] "${method} `;
     }
     const length = contentLengthOf(response);
     // The first Referer and User-Agent, as `request.headers` would give them, read from `rawHeaders`:

@@ -6,7 +6,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { clfDate, createAccessLog, escapeField, maskPasswords, threeDecimals, type ResponseClass } from '../../src/http/access-log.ts';
+import { clfDate, createAccessLog, escapeAddress, escapeField, maskPasswords, threeDecimals, type ResponseClass } from '../../src/http/access-log.ts';
 import { LogFile } from '../../src/ops/log-file.ts';
 
 /** Serves `listener` with `responses` (an access log's) on a free port while `send` runs, then leaves the last lines a moment. */
@@ -88,6 +88,21 @@ test('combined lines: raw header bytes, escapes and a line longer than a batch c
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a forwarded address that is not one cannot forge the fields after it', async () => {
+  assert.equal(escapeAddress('2001:db8::1'), '2001:db8::1');
+  assert.equal(escapeAddress('fe80::1%eth0'), 'fe80::1%eth0');
+  const lines: string[] = [];
+  const log = createAccessLog('combined', { trustProxy: true, sink: { write: (line) => void lines.push(line) } });
+  const forged = '6.6.6.6 - - [01/Jan/2026:00:00:00 +0000] "GET /forged HTTP/1.1" 200 1 "-" "-" 0.1';
+  await serve(log.responses(ServerResponse), (_request, response) => response.end(), async (port) => {
+    await fetch(`http://127.0.0.1:${port}/real`, { headers: { 'x-forwarded-for': `${forged}, 10.0.0.9` } });
+  });
+  assert.equal(lines.length, 1);
+  const [address, ...rest] = (lines[0] ?? '').split(' ');
+  assert.equal(address, forged.replace(/[^\w.:%-]/g, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  assert.match(rest.join(' '), /^- - \[[^\]]+\] "GET \/real HTTP\/1\.1" 200 /);
 });
 
 test('combined lines of one second: each has its own address and method', async () => {
