@@ -236,7 +236,8 @@ describe('writing on the pages', { skip: chromiumMissing ? `${CHROMIUM} is missi
     // The edit page shows the schedule as saved; moved to a few seconds from now, it is saved as such.
     await openEditor(page, `/edit.html?id=${id}`);
     assert.equal(await page.getByLabel('定时发布').isChecked(), true);
-    assert.equal(await page.getByLabel('发布时间').inputValue(), later.value);
+    // A datetime-local value leaves out seconds that are zero (the HTML normalized form): once a minute, `later` lands on one.
+    assert.equal(await page.getByLabel('发布时间').inputValue(), later.value.replace(/:00$/, ''));
     const soon = await localValue(SCHEDULE_SOON_MS);
     await page.getByLabel('发布时间').fill(soon.value);
     await page.getByRole('button', { name: '保存', exact: true }).click();
