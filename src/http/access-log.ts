@@ -99,11 +99,10 @@ const passwordValue = /([?&;]password=)[^&;#]*/g;
  */
 export function maskPasswords(url: string): string {
   const mark = url.indexOf('?');
-  if (mark === -1 || (url.indexOf('password', mark) === -1 && url.indexOf('%', mark) === -1)) return url;
-  const query = url.slice(mark + 1);
-  const encoded = query.includes('%');
-  if (!encoded) return query.includes('password') ? url.replace(passwordValue, '$1***') : url;
-  const pairs = query.split('&').map((pair) => {
+  if (mark === -1) return url;
+  // Searched from the mark, without a copy of the query: most URLs have neither.
+  if (url.indexOf('%', mark) === -1) return url.indexOf('password', mark) === -1 ? url : url.replace(passwordValue, '$1***');
+  const pairs = url.slice(mark + 1).split('&').map((pair) => {
     const equals = pair.indexOf('=');
     const name = equals === -1 ? pair : pair.slice(0, equals);
     return new URLSearchParams(`${name}=`).keys().next().value === 'password' ? `${name}=***` : pair;
@@ -132,13 +131,17 @@ export function threeDecimals(ms: number): string {
 function combinedFormatter(): Formatter {
   const dateOf = secondCache();
   // The start of a line is the same for a client's requests within a second: made once.
-  let prefixOf = { address: '', date: '', method: '' };
+  let prefixAddress = '';
+  let prefixDate = '';
+  let prefixMethod = '';
   let prefix = '';
   return (request, response, address, url, elapsedMs, now) => {
     const date = dateOf(now);
     const method = request.method ?? '-';
-    if (address !== prefixOf.address || date !== prefixOf.date || method !== prefixOf.method) {
-      prefixOf = { address, date, method };
+    if (address !== prefixAddress || date !== prefixDate || method !== prefixMethod) {
+      prefixAddress = address;
+      prefixDate = date;
+      prefixMethod = method;
       prefix = `${escapeAddress(address)} - - [${date}] "${method} `;
     }
     const length = contentLengthOf(response);
